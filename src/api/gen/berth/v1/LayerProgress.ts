@@ -1,0 +1,15 @@
+// Original file: proto/berth.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface LayerProgress {
+  'digest'?: (string);
+  'size'?: (number | string | Long);
+  'done'?: (number | string | Long);
+}
+
+export interface LayerProgress__Output {
+  'digest': (string);
+  'size': (string);
+  'done': (string);
+}

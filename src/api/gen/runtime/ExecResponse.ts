@@ -1,0 +1,12 @@
+// Original file: proto/api.proto
+
+
+export interface ExecResponse {
+  'stdout'?: (Buffer | Uint8Array | string);
+  'stderr'?: (Buffer | Uint8Array | string);
+}
+
+export interface ExecResponse__Output {
+  'stdout': (Buffer);
+  'stderr': (Buffer);
+}

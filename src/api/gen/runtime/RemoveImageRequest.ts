@@ -1,0 +1,11 @@
+// Original file: proto/api.proto
+
+import type { ImageSpec as _runtime_ImageSpec, ImageSpec__Output as _runtime_ImageSpec__Output } from '../runtime/ImageSpec.js';
+
+export interface RemoveImageRequest {
+  'image'?: (_runtime_ImageSpec | null);
+}
+
+export interface RemoveImageRequest__Output {
+  'image': (_runtime_ImageSpec__Output | null);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/api.proto
+
+
+export interface StopPodSandboxResponse {
+}
+
+export interface StopPodSandboxResponse__Output {
+}

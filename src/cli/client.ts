@@ -1,0 +1,44 @@
+import * as grpc from '@grpc/grpc-js';
+import { loadProtos } from '../api/proto.js';
+import type { RuntimeServiceClient } from '../api/gen/runtime/RuntimeService.js';
+import type { ImageServiceClient } from '../api/gen/runtime/ImageService.js';
+import type { PullProgressClient } from '../api/gen/berth/v1/PullProgress.js';
+
+export const DEFAULT_ENDPOINT = '/run/berth/berth.sock';
+
+export interface Clients {
+  runtime: RuntimeServiceClient;
+  image: ImageServiceClient;
+  progress: PullProgressClient;
+  close(): void;
+}
+
+/** `endpoint` is a socket path or a `unix://` / `unix:` address. */
+export function connectClients(endpoint: string): Clients {
+  const address = endpoint.startsWith('unix:') ? endpoint.replace(/^unix:\/\//, 'unix:') : `unix:${endpoint}`;
+  const { runtime, berth } = loadProtos();
+  const creds = grpc.credentials.createInsecure();
+  const opts = { 'grpc.max_receive_message_length': 16 * 1024 * 1024 };
+  const clients = {
+    runtime: new runtime.RuntimeService(address, creds, opts),
+    image: new runtime.ImageService(address, creds, opts),
+    progress: new berth.PullProgress(address, creds, opts),
+  };
+  return {
+    ...clients,
+    close() {
+      clients.runtime.close();
+      clients.image.close();
+      clients.progress.close();
+    },
+  };
+}
+
+type UnaryMethod<Req, Res> = (req: Req, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Res) => void) => unknown;
+
+/** Promise form of a unary call, with a deadline. */
+export function call<Req, Res>(client: object, method: UnaryMethod<Req, Res>, req: Req, timeoutMs = 120_000): Promise<Res> {
+  return new Promise((resolve, reject) =>
+    method.call(client, req, { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(err) : resolve(res as Res))),
+  );
+}

@@ -1,0 +1,57 @@
+import { mkdirSync, rmSync, chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import { openDatabase, type Db } from '../store/db.js';
+import { claimSocket } from './socket.js';
+import { listenGrpc, shutdownGrpc } from '../api/server.js';
+import { Metrics } from '../api/metrics.js';
+import { runtimeServiceHandlers } from '../api/runtime-service.js';
+import { imageServiceHandlers } from '../api/image-service.js';
+import { progressServiceHandlers } from '../api/progress-service.js';
+
+/** The running daemon: its database, services and socket. */
+export class Berthd {
+  private constructor(
+    private readonly cfg: Config,
+    private readonly log: Logger,
+    private readonly db: Db,
+    private readonly server: grpc.Server,
+    private readonly metrics: Metrics,
+  ) {}
+
+  static async start(cfg: Config, log: Logger): Promise<Berthd> {
+    // Nobody but root reads berth's state: it holds image content and pod data.
+    mkdirSync(cfg.root, { recursive: true, mode: 0o700 });
+    chmodSync(cfg.root, 0o700);
+    mkdirSync(cfg.state, { recursive: true, mode: 0o711 });
+    mkdirSync(dirname(cfg.socket), { recursive: true, mode: 0o711 });
+    const db = openDatabase(join(cfg.root, 'berth.db'));
+    try {
+      await claimSocket(cfg.socket);
+      const metrics = new Metrics();
+      const env = { log, metrics };
+      const server = await listenGrpc(cfg.socket, {
+        runtime: runtimeServiceHandlers(env),
+        image: imageServiceHandlers(env),
+        progress: progressServiceHandlers(env),
+      });
+      if (cfg.metrics_address) await metrics.listen(cfg.metrics_address);
+      log.info({ socket: cfg.socket, root: cfg.root, state: cfg.state }, 'berthd serving');
+      return new Berthd(cfg, log, db, server, metrics);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.log.info('berthd stopping');
+    await shutdownGrpc(this.server, this.cfg.shutdown_grace_seconds * 1000);
+    this.metrics.close();
+    this.db.close();
+    rmSync(this.cfg.socket, { force: true });
+    this.log.info('berthd stopped');
+  }
+}

@@ -1,0 +1,50 @@
+// Each entry moves the schema one version up; never edit a released entry,
+// append a new one. Timestamps are nanoseconds since the epoch as decimal
+// text, since they do not fit a JS number.
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE images (
+    id TEXT PRIMARY KEY,              -- config digest sha256:...
+    manifest_digest TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    config TEXT NOT NULL,             -- JSON ImageConfig
+    layers TEXT NOT NULL,             -- JSON LayerRecord[]
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE image_refs (
+    ref TEXT PRIMARY KEY,             -- normalised name:tag or name@sha256:...
+    kind TEXT NOT NULL CHECK (kind IN ('tag', 'digest')),
+    image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE
+  );
+  CREATE INDEX image_refs_by_image ON image_refs(image_id);
+
+  CREATE TABLE sandboxes (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    namespace TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    data TEXT NOT NULL,               -- JSON SandboxData
+    UNIQUE (name, namespace, uid, attempt)
+  );
+
+  CREATE TABLE containers (
+    id TEXT PRIMARY KEY,
+    sandbox_id TEXT NOT NULL REFERENCES sandboxes(id),
+    name TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    started_at TEXT NOT NULL DEFAULT '0',
+    finished_at TEXT NOT NULL DEFAULT '0',
+    exit_code INTEGER NOT NULL DEFAULT 0,
+    reason TEXT NOT NULL DEFAULT '',
+    message TEXT NOT NULL DEFAULT '',
+    data TEXT NOT NULL,               -- JSON ContainerData
+    UNIQUE (sandbox_id, name, attempt)
+  );
+  CREATE INDEX containers_by_sandbox ON containers(sandbox_id);
+  `,
+];
