@@ -10,6 +10,12 @@ import { Metrics } from '../api/metrics.js';
 import { runtimeServiceHandlers } from '../api/runtime-service.js';
 import { imageServiceHandlers } from '../api/image-service.js';
 import { progressServiceHandlers } from '../api/progress-service.js';
+import { ImageStore } from '../store/image-store.js';
+import { ContentStore } from '../image/content-store.js';
+import { LayerStore } from '../image/layer-store.js';
+import { RegistryClient } from '../image/registry.js';
+import { PullProgressHub } from '../image/progress.js';
+import { Images } from '../image/images.js';
 
 /** The running daemon: its database, services and socket. */
 export class Berthd {
@@ -32,10 +38,21 @@ export class Berthd {
       await claimSocket(cfg.socket);
       const metrics = new Metrics();
       const env = { log, metrics };
+      const progress = new PullProgressHub();
+      const images = new Images({
+        store: new ImageStore(db),
+        registry: new RegistryClient(cfg.registries),
+        content: new ContentStore(cfg.root),
+        layers: new LayerStore(cfg.root),
+        progress,
+        log,
+        onPullBytes: (n) => metrics.pullBytes.inc(n),
+      });
+      images.recover();
       const server = await listenGrpc(cfg.socket, {
         runtime: runtimeServiceHandlers(env),
-        image: imageServiceHandlers(env),
-        progress: progressServiceHandlers(env),
+        image: imageServiceHandlers(env, images),
+        progress: progressServiceHandlers(env, progress),
       });
       if (cfg.metrics_address) await metrics.listen(cfg.metrics_address);
       log.info({ socket: cfg.socket, root: cfg.root, state: cfg.state }, 'berthd serving');

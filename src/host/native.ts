@@ -1,0 +1,16 @@
+import { createRequire } from 'node:module';
+
+interface HostCalls {
+  mknod(path: string, mode: number, major: number, minor: number): void;
+  lsetxattr(path: string, name: string, value: Buffer): void;
+  lgetxattr(path: string, name: string): Buffer | null;
+}
+
+const require = createRequire(import.meta.url);
+
+/** System calls Node does not offer, from native/host.c. */
+export const host = require('../../../native/build/Release/berth_host.node') as HostCalls;
+
+export const S_IFCHR = 0o020000;
+export const S_IFBLK = 0o060000;
+export const S_IFIFO = 0o010000;

@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import { BerthError, invalidArgument, withContext } from '../errors.js';
+import type { ImageStore, ImageRecord, LayerRecord } from '../store/image-store.js';
+import type { Logger } from '../daemon/log.js';
+import type { Credentials } from './auth.js';
+import type { RegistryClient } from './registry.js';
+import type { ContentStore } from './content-store.js';
+import { chainIds, type LayerStore } from './layer-store.js';
+import { manifestKind, parseImageConfig, parseImageManifest, selectPlatform } from './manifest.js';
+import { digestName, formatReference, parseImageId, parseReference, repository, taggedName } from './reference.js';
+import type { PullProgressHub } from './progress.js';
+
+/** Counts holders of a key; what a pull holds, garbage collection leaves alone. */
+class Leases {
+  private readonly held = new Map<string, number>();
+  add(keys: string[]): void {
+    for (const k of keys) this.held.set(k, (this.held.get(k) ?? 0) + 1);
+  }
+  release(keys: string[]): void {
+    for (const k of keys) {
+      const n = (this.held.get(k) ?? 1) - 1;
+      if (n) this.held.set(k, n);
+      else this.held.delete(k);
+    }
+  }
+  has(k: string): boolean {
+    return this.held.has(k);
+  }
+}
+
+const PARALLEL_LAYERS = 3;
+
+async function eachLimit<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  });
+  await Promise.all(workers);
+}
+
+export interface ImagesDeps {
+  store: ImageStore;
+  registry: RegistryClient;
+  content: ContentStore;
+  layers: LayerStore;
+  progress: PullProgressHub;
+  log: Logger;
+  /** Chain ids that containers still have mounted, beyond what images hold. */
+  layersInUse?: () => Iterable<string>;
+  onPullBytes?: (bytes: number) => void;
+}
+
+/** Pulling, finding, listing and removing images. */
+export class Images {
+  private readonly leases = new Leases();
+  private readonly pulls = new Map<string, Promise<ImageRecord>>();
+
+  constructor(private readonly d: ImagesDeps) {}
+
+  /** Removes what a crash mid-pull may have left: temp files, unreferenced blobs and layers. */
+  recover(): void {
+    this.d.content.cleanTmp();
+    this.d.layers.cleanTmp();
+    this.collectGarbage();
+  }
+
+  pull(image: string, creds: Credentials): Promise<ImageRecord> {
+    const ref = parseReference(image);
+    const key = formatReference(ref);
+    let p = this.pulls.get(key);
+    if (!p) {
+      p = this.doPull(image, creds).finally(() => this.pulls.delete(key));
+      this.pulls.set(key, p);
+    }
+    return p;
+  }
+
+  private async doPull(image: string, creds: Credentials): Promise<ImageRecord> {
+    const ref = parseReference(image);
+    const tracker = this.d.progress.begin(formatReference(ref));
+    const held: string[] = [];
+    const hold = (keys: string[]) => {
+      this.leases.add(keys);
+      held.push(...keys);
+    };
+    try {
+      const { repo, manifest: top } = await this.d.registry.resolve(ref, creds);
+      let manifest = top;
+      if (manifestKind(top.mediaType, top.body) === 'index') {
+        manifest = await repo.manifest(selectPlatform(top.body).digest);
+        if (manifestKind(manifest.mediaType, manifest.body) !== 'manifest')
+          throw new BerthError('FAILED_PRECONDITION', 'index entry for this platform is not an image manifest');
+      }
+      const parsed = parseImageManifest(manifest.body);
+      hold([parsed.config.digest, ...parsed.layers.map((l) => l.digest)]);
+      const configPath = await this.d.content.fetch(parsed.config.digest, parsed.config.size, () => repo.blob(parsed.config.digest));
+      const { config, diffIds } = parseImageConfig(readFileSync(configPath), parsed.layers.length);
+      const chains = chainIds(diffIds);
+      hold(chains);
+      tracker.setLayers(parsed.layers);
+      await eachLimit(parsed.layers, PARALLEL_LAYERS, async (layer, i) => {
+        const blob = await this.d.content.fetch(
+          layer.digest,
+          layer.size,
+          () => repo.blob(layer.digest),
+          (n) => {
+            tracker.progress(i, n);
+            this.d.onPullBytes?.(n);
+          },
+        );
+        await this.d.layers.ensure(chains[i], diffIds[i], blob, layer.compression);
+      });
+      const layers: LayerRecord[] = parsed.layers.map((l, i) => ({
+        digest: l.digest,
+        size: l.size,
+        mediaType: l.mediaType,
+        compression: l.compression,
+        diffId: diffIds[i],
+        chainId: chains[i],
+      }));
+      const refs: { ref: string; kind: 'tag' | 'digest' }[] = [{ ref: digestName(ref, top.digest)!, kind: 'digest' }];
+      const tag = taggedName(ref);
+      if (tag) refs.push({ ref: tag, kind: 'tag' });
+      const orphans = this.d.store.save(
+        {
+          id: parsed.config.digest,
+          manifestDigest: top.digest,
+          size: parsed.config.size + parsed.layers.reduce((n, l) => n + l.size, 0),
+          config,
+          layers,
+          createdAt: String(BigInt(Date.now()) * 1_000_000n),
+        },
+        refs,
+      );
+      if (orphans.length) this.collectGarbage();
+      tracker.finish();
+      this.d.log.info({ image: formatReference(ref), id: parsed.config.digest, endpoint: repo.endpoint.base }, 'image pulled');
+      return this.d.store.get(parsed.config.digest)!;
+    } catch (err) {
+      const e = withContext(`pull ${image}`, err);
+      tracker.finish(e.message);
+      throw e;
+    } finally {
+      this.leases.release(held);
+    }
+  }
+
+  /**
+   * The image a CRI image spec names: a reference (tag or digest), an
+   * image id, or a unique prefix of an id.
+   */
+  find(spec: string): ImageRecord | undefined {
+    const id = parseImageId(spec);
+    if (id) return this.d.store.get(id);
+    let ref;
+    try {
+      ref = parseReference(spec);
+    } catch (err) {
+      if (!/^(sha256:)?[a-f0-9]{1,63}$/.test(spec)) throw err;
+    }
+    if (ref) {
+      const byRef = this.d.store.idByRef(ref.digest ? digestName(ref)! : taggedName(ref)!);
+      if (byRef) return this.d.store.get(byRef);
+      if (ref.digest) {
+        const repo = repository(ref);
+        const match = this.d.store.list().find((i) => i.manifestDigest === ref.digest && i.repoDigests.some((r) => r.startsWith(repo + '@')));
+        if (match) return match;
+      }
+    }
+    const hex = /^(?:sha256:)?([a-f0-9]{1,63})$/.exec(spec);
+    if (!hex) return undefined;
+    const ids = this.d.store.idsByPrefix(`sha256:${hex[1]}`);
+    if (ids.length > 1) throw invalidArgument(`image id prefix ${spec} is ambiguous`);
+    return ids.length ? this.d.store.get(ids[0]) : undefined;
+  }
+
+  list(filter?: string): ImageRecord[] {
+    if (filter) {
+      const one = this.find(filter);
+      return one ? [one] : [];
+    }
+    return this.d.store.list();
+  }
+
+  /**
+   * By tag: drops that tag, and the image with its last name. By id or
+   * digest: the image with all its names. Gone already: nothing to do.
+   */
+  remove(spec: string): void {
+    const img = this.find(spec);
+    if (!img) return;
+    let ref;
+    try {
+      ref = parseImageId(spec) ? undefined : parseReference(spec);
+    } catch {
+      ref = undefined;
+    }
+    const tag = ref && !ref.digest ? taggedName(ref) : undefined;
+    if (tag && img.repoTags.includes(tag)) {
+      if (!this.d.store.removeRef(tag)) return;
+    } else this.d.store.remove(img.id);
+    this.collectGarbage();
+  }
+
+  /** Deletes blobs and unpacked layers that no image, container or pull uses. */
+  collectGarbage(): void {
+    const blobs = new Set<string>();
+    const chains = new Set<string>(this.d.layersInUse?.() ?? []);
+    for (const img of this.d.store.list()) {
+      blobs.add(img.id);
+      for (const l of img.layers) {
+        blobs.add(l.digest);
+        chains.add(l.chainId);
+      }
+    }
+    for (const digest of this.d.content.list()) if (!blobs.has(digest) && !this.leases.has(digest)) this.d.content.remove(digest);
+    for (const chain of this.d.layers.list()) if (!chains.has(chain) && !this.leases.has(chain)) this.d.layers.remove(chain);
+  }
+}

@@ -1,0 +1,247 @@
+import { constants, promises as fs } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createGunzip } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { BerthError } from '../errors.js';
+import { host, S_IFBLK, S_IFCHR, S_IFIFO } from '../host/native.js';
+import type { LayerCompression } from './manifest.js';
+
+const WHITEOUT = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+const MAX_SYMLINKS = 255;
+
+function layerError(msg: string): BerthError {
+  return new BerthError('FAILED_PRECONDITION', `layer: ${msg}`);
+}
+
+/**
+ * Resolves `parts` (already lexically clean) to a real path inside `root`,
+ * following symlinks as if `root` were `/`: a link to `/etc` or `../../x`
+ * lands inside root, never outside it. Missing components are taken as
+ * directories to be created.
+ */
+async function resolveInRoot(root: string, parts: string[], knownDirs: Set<string>): Promise<string> {
+  const queue = [...parts];
+  const resolved: string[] = [];
+  let links = 0;
+  while (queue.length) {
+    const p = queue.shift()!;
+    if (p === '..') {
+      resolved.pop();
+      continue;
+    }
+    const candidate = posix.join(root, ...resolved, p);
+    if (knownDirs.has(candidate)) {
+      resolved.push(p);
+      continue;
+    }
+    let st;
+    try {
+      st = await fs.lstat(candidate);
+    } catch {
+      resolved.push(p);
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      if (++links > MAX_SYMLINKS) throw layerError(`too many symlinks resolving ${parts.join('/')}`);
+      const target = await fs.readlink(candidate);
+      if (target.startsWith('/')) resolved.length = 0;
+      queue.unshift(...target.split('/').filter((x) => x && x !== '.'));
+      continue;
+    }
+    resolved.push(p);
+    if (st.isDirectory()) knownDirs.add(candidate);
+  }
+  return posix.join(root, ...resolved);
+}
+
+/** The entry's path as clean components relative to the layer root. */
+function cleanParts(name: string): string[] {
+  return posix
+    .normalize('/' + name)
+    .split('/')
+    .filter((x) => x && x !== '.');
+}
+
+async function removeExisting(path: string, keepDir: boolean, knownDirs: Set<string>): Promise<void> {
+  let st;
+  try {
+    st = await fs.lstat(path);
+  } catch {
+    return;
+  }
+  if (keepDir && st.isDirectory()) return;
+  await fs.rm(path, { recursive: true, force: true });
+  knownDirs.clear();
+}
+
+function xattrsOf(header: tar.Header): [string, Buffer][] {
+  const pax = (header.pax ?? {}) as Record<string, string>;
+  return Object.entries(pax)
+    .filter(([k]) => k.startsWith('SCHILY.xattr.'))
+    .map(([k, v]) => [k.slice('SCHILY.xattr.'.length), Buffer.from(v, 'binary')]);
+}
+
+/**
+ * Extracts an uncompressed layer tar into `root`, turning OCI whiteouts
+ * into overlayfs ones (char device 0/0; opaque dirs get
+ * trusted.overlay.opaque=y). Nothing is ever written outside `root`.
+ */
+export async function extractTar(input: Readable, root: string): Promise<void> {
+  const extract = tar.extract();
+  const knownDirs = new Set<string>([root]);
+  const dirTimes: [string, Date][] = [];
+  // tar-stream's streams are streamx ones, whose end node's pipeline() does
+  // not see; the entry iterator ends when the archive does.
+  input.on('error', (err) => extract.destroy(err));
+  input.pipe(extract as unknown as NodeJS.WritableStream);
+  try {
+    for await (const entry of extract) {
+      try {
+        await writeEntry(entry.header, entry as AsyncIterable<Buffer>, root, knownDirs, dirTimes);
+      } finally {
+        entry.resume();
+      }
+    }
+  } catch (err) {
+    input.destroy();
+    throw err;
+  }
+  // Children change their parent's mtime; set directories' own last, deepest first.
+  for (const [dir, mtime] of dirTimes.reverse()) await fs.utimes(dir, mtime, mtime).catch(() => undefined);
+}
+
+async function writeEntry(
+  h: tar.Header,
+  entry: AsyncIterable<Buffer>,
+  root: string,
+  knownDirs: Set<string>,
+  dirTimes: [string, Date][],
+): Promise<void> {
+  const parts = cleanParts(h.name);
+  if (!parts.length) {
+    if (h.type === 'directory') await fs.chmod(root, (h.mode ?? 0o755) & 0o7777);
+    return;
+  }
+  const base = parts[parts.length - 1];
+  const parent = await resolveInRoot(root, parts.slice(0, -1), knownDirs);
+  await fs.mkdir(parent, { recursive: true });
+
+  if (base === OPAQUE) {
+    host.lsetxattr(parent, 'trusted.overlay.opaque', Buffer.from('y'));
+    return;
+  }
+  if (base.startsWith(WHITEOUT)) {
+    const hidden = base.slice(WHITEOUT.length);
+    // .wh..wh.* other than the opaque marker are aufs bookkeeping, not whiteouts.
+    if (!hidden || hidden.startsWith('.wh.') || hidden === '..' || hidden === '.') return;
+    const target = posix.join(parent, hidden);
+    await removeExisting(target, false, knownDirs);
+    host.mknod(target, S_IFCHR, 0, 0);
+    return;
+  }
+
+  const dest = posix.join(parent, base);
+  const mode = (h.mode ?? 0o644) & 0o7777;
+  const mtime = h.mtime ?? new Date(0);
+  switch (h.type) {
+    case 'directory': {
+      await removeExisting(dest, true, knownDirs);
+      await fs.mkdir(dest, { recursive: true });
+      knownDirs.add(dest);
+      dirTimes.push([dest, mtime]);
+      break;
+    }
+    case 'file':
+    case 'contiguous-file': {
+      await removeExisting(dest, false, knownDirs);
+      const fh = await fs.open(dest, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      try {
+        for await (const chunk of entry) {
+          for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off)).bytesWritten;
+        }
+      } finally {
+        await fh.close();
+      }
+      break;
+    }
+    case 'symlink': {
+      await removeExisting(dest, false, knownDirs);
+      await fs.symlink(h.linkname ?? '', dest);
+      knownDirs.clear();
+      break;
+    }
+    case 'link': {
+      const targetParts = cleanParts(h.linkname ?? '');
+      if (!targetParts.length) throw layerError(`hard link ${h.name} has no target`);
+      const targetParent = await resolveInRoot(root, targetParts.slice(0, -1), knownDirs);
+      const target = posix.join(targetParent, targetParts[targetParts.length - 1]);
+      const st = await fs.lstat(target).catch(() => undefined);
+      if (!st || st.isDirectory()) throw layerError(`hard link ${h.name}: target ${h.linkname} is not a file in this layer`);
+      await removeExisting(dest, false, knownDirs);
+      await fs.link(target, dest);
+      return; // a hard link shares its target's inode: owner, mode and times are the target's
+    }
+    case 'character-device':
+    case 'block-device':
+    case 'fifo': {
+      await removeExisting(dest, false, knownDirs);
+      const kind = h.type === 'fifo' ? S_IFIFO : h.type === 'block-device' ? S_IFBLK : S_IFCHR;
+      host.mknod(dest, kind | mode, h.devmajor ?? 0, h.devminor ?? 0);
+      break;
+    }
+    default:
+      return; // pax / GNU metadata entries are folded into headers by tar-stream
+  }
+  await fs.lchown(dest, h.uid ?? 0, h.gid ?? 0);
+  for (const [name, value] of xattrsOf(h)) host.lsetxattr(dest, name, value);
+  if (h.type !== 'symlink') await fs.chmod(dest, mode); // after chown, which clears setuid bits
+  if (h.type !== 'directory') await fs.lutimes(dest, mtime, mtime);
+}
+
+function decompressor(compression: LayerCompression, blobPath: string): Readable {
+  if (compression === 'gzip') return createReadStream(blobPath, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 1 << 18 }));
+  if (compression === 'none') return createReadStream(blobPath, { highWaterMark: 1 << 20 });
+  // Node 20's zlib has no zstd; Debian's zstd binary streams it.
+  const child = spawn('zstd', ['-d', '-c', '-q', blobPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.on('exit', (code) => {
+    if (code !== 0) child.stdout.destroy(new Error(`zstd: ${stderr.trim() || 'exit ' + code}`));
+  });
+  child.on('error', (err) => child.stdout.destroy(err));
+  return child.stdout;
+}
+
+/**
+ * Unpacks a layer blob into `root` and checks that the uncompressed tar has
+ * the diff id the image config promises.
+ */
+export async function unpackLayer(blobPath: string, compression: LayerCompression, diffId: string, root: string): Promise<number> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const hasher = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  try {
+    const source = decompressor(compression, blobPath);
+    source.on('error', (err) => hasher.destroy(err));
+    await extractTar(source.pipe(hasher), root);
+  } catch (err) {
+    if (err instanceof BerthError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOSPC') throw new BerthError('RESOURCE_EXHAUSTED', `unpack: no space left under ${root}`);
+    throw layerError(`unpack failed: ${e.message}`);
+  }
+  const actual = `sha256:${hash.digest('hex')}`;
+  if (actual !== diffId) throw new BerthError('UNAVAILABLE', `layer diff id is ${actual}, the image config says ${diffId}`);
+  return size;
+}

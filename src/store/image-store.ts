@@ -1,0 +1,132 @@
+import type { Db } from './db.js';
+import type { ImageConfig, LayerCompression } from '../image/manifest.js';
+
+export interface LayerRecord {
+  digest: string;
+  size: number;
+  mediaType: string;
+  compression: LayerCompression;
+  diffId: string;
+  chainId: string;
+}
+
+export interface ImageRecord {
+  id: string;
+  manifestDigest: string;
+  size: number;
+  config: ImageConfig;
+  layers: LayerRecord[];
+  createdAt: string;
+  repoTags: string[];
+  repoDigests: string[];
+}
+
+interface ImageRow {
+  id: string;
+  manifest_digest: string;
+  size: number;
+  config: string;
+  layers: string;
+  created_at: string;
+}
+
+/** Image rows and the tag / digest references that name them. */
+export class ImageStore {
+  private readonly q;
+
+  constructor(private readonly db: Db) {
+    this.q = {
+      get: db.prepare<[string], ImageRow>('SELECT * FROM images WHERE id = ?'),
+      all: db.prepare<[], ImageRow>('SELECT * FROM images ORDER BY created_at'),
+      refsOf: db.prepare<[string], { ref: string; kind: string }>('SELECT ref, kind FROM image_refs WHERE image_id = ? ORDER BY ref'),
+      allRefs: db.prepare<[], { ref: string; kind: string; image_id: string }>('SELECT ref, kind, image_id FROM image_refs ORDER BY ref'),
+      byRef: db.prepare<[string], { image_id: string }>('SELECT image_id FROM image_refs WHERE ref = ?'),
+      byIdPrefix: db.prepare<[string, string], { id: string }>("SELECT id FROM images WHERE id >= ? AND id < ? || 'g' LIMIT 2"),
+      insert: db.prepare(
+        'INSERT OR IGNORE INTO images (id, manifest_digest, size, config, layers, created_at) VALUES (@id, @manifest_digest, @size, @config, @layers, @created_at)',
+      ),
+      setRef: db.prepare('INSERT INTO image_refs (ref, kind, image_id) VALUES (?, ?, ?) ON CONFLICT(ref) DO UPDATE SET image_id = excluded.image_id'),
+      deleteRef: db.prepare<[string]>('DELETE FROM image_refs WHERE ref = ?'),
+      countRefs: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM image_refs WHERE image_id = ?'),
+      deleteImage: db.prepare<[string]>('DELETE FROM images WHERE id = ?'),
+    };
+  }
+
+  private record(row: ImageRow, refs: { ref: string; kind: string }[]): ImageRecord {
+    return {
+      id: row.id,
+      manifestDigest: row.manifest_digest,
+      size: row.size,
+      config: JSON.parse(row.config) as ImageConfig,
+      layers: JSON.parse(row.layers) as LayerRecord[],
+      createdAt: row.created_at,
+      repoTags: refs.filter((r) => r.kind === 'tag').map((r) => r.ref),
+      repoDigests: refs.filter((r) => r.kind === 'digest').map((r) => r.ref),
+    };
+  }
+
+  get(id: string): ImageRecord | undefined {
+    const row = this.q.get.get(id);
+    return row && this.record(row, this.q.refsOf.all(id));
+  }
+
+  list(): ImageRecord[] {
+    const refs = new Map<string, { ref: string; kind: string }[]>();
+    for (const r of this.q.allRefs.all()) refs.set(r.image_id, [...(refs.get(r.image_id) ?? []), r]);
+    return this.q.all.all().map((row) => this.record(row, refs.get(row.id) ?? []));
+  }
+
+  idByRef(ref: string): string | undefined {
+    return this.q.byRef.get(ref)?.image_id;
+  }
+
+  /** Ids starting with `prefix` (`sha256:` included), at most two: enough to tell unique from ambiguous. */
+  idsByPrefix(prefix: string): string[] {
+    return this.q.byIdPrefix.all(prefix, prefix).map((r) => r.id);
+  }
+
+  /**
+   * Records a pulled image and points its references at it, in one
+   * transaction. Returns the ids of images that lost their last reference
+   * to this pull (a moved tag), which are deleted.
+   */
+  save(img: Omit<ImageRecord, 'repoTags' | 'repoDigests'>, refs: { ref: string; kind: 'tag' | 'digest' }[]): string[] {
+    return this.db.transaction(() => {
+      this.q.insert.run({
+        id: img.id,
+        manifest_digest: img.manifestDigest,
+        size: img.size,
+        config: JSON.stringify(img.config),
+        layers: JSON.stringify(img.layers),
+        created_at: img.createdAt,
+      });
+      const orphans: string[] = [];
+      for (const { ref, kind } of refs) {
+        const prev = this.idByRef(ref);
+        this.q.setRef.run(ref, kind, img.id);
+        if (prev && prev !== img.id && this.q.countRefs.get(prev)!.n === 0) {
+          this.q.deleteImage.run(prev);
+          orphans.push(prev);
+        }
+      }
+      return orphans;
+    })();
+  }
+
+  /** Drops one reference; deletes the image once nothing names it. Returns true if it did. */
+  removeRef(ref: string): boolean {
+    return this.db.transaction(() => {
+      const id = this.idByRef(ref);
+      if (!id) return false;
+      this.q.deleteRef.run(ref);
+      if (this.q.countRefs.get(id)!.n > 0) return false;
+      this.q.deleteImage.run(id);
+      return true;
+    })();
+  }
+
+  /** Deletes an image with all its references. */
+  remove(id: string): void {
+    this.q.deleteImage.run(id);
+  }
+}
