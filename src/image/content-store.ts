@@ -102,7 +102,7 @@ export class ContentStore {
       },
     });
     try {
-      await pipeline(await open(), check, createWriteStream(tmpFile));
+      await pipeline(await open(), check, createWriteStream(tmpFile, { highWaterMark: 1 << 20 }));
       if (seen !== size) throw new BerthError('UNAVAILABLE', `blob ${digest}: got ${seen} bytes, its descriptor gives ${size}`);
       const actual = `sha256:${hash.digest('hex')}`;
       if (actual !== digest) throw new BerthError('UNAVAILABLE', `blob ${digest}: content has digest ${actual}`);

@@ -30,15 +30,26 @@ class Leases {
 
 const PARALLEL_LAYERS = 3;
 
+/**
+ * Runs fn over items, `limit` at a time. After a failure no new item starts,
+ * and the call settles only once the running ones have: a failed pull leaves
+ * no download still writing behind it.
+ */
 async function eachLimit<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { err: unknown } | undefined;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const i = next++;
-      await fn(items[i], i);
+      try {
+        await fn(items[i], i);
+      } catch (err) {
+        failure ??= { err };
+      }
     }
   });
   await Promise.all(workers);
+  if (failure) throw failure.err;
 }
 
 export interface ImagesDeps {
@@ -102,6 +113,7 @@ export class Images {
       hold(chains);
       tracker.setLayers(parsed.layers);
       await eachLimit(parsed.layers, PARALLEL_LAYERS, async (layer, i) => {
+        const t0 = performance.now();
         const blob = await this.d.content.fetch(
           layer.digest,
           layer.size,
@@ -111,7 +123,9 @@ export class Images {
             this.d.onPullBytes?.(n);
           },
         );
+        const t1 = performance.now();
         await this.d.layers.ensure(chains[i], diffIds[i], blob, layer.compression);
+        this.d.log.debug({ layer: layer.digest, fetchMs: Math.round(t1 - t0), unpackMs: Math.round(performance.now() - t1) }, 'layer ready');
       });
       const layers: LayerRecord[] = parsed.layers.map((l, i) => ({
         digest: l.digest,
@@ -142,6 +156,8 @@ export class Images {
     } catch (err) {
       const e = withContext(`pull ${image}`, err);
       tracker.finish(e.message);
+      this.leases.release(held.splice(0));
+      this.collectGarbage();
       throw e;
     } finally {
       this.leases.release(held);

@@ -1,8 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { LayerCompression } from './manifest.js';
-import { unpackLayer } from './unpack.js';
+import { unpackLayer } from './unpack-worker.js';
+import { Semaphore } from '../semaphore.js';
 
 /** chainID(L0) = diffID(L0); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln)). */
 export function chainIds(diffIds: string[]): string[] {
@@ -23,6 +25,8 @@ export class LayerStore {
   private readonly dir: string;
   private readonly tmp: string;
   private readonly inflight = new Map<string, Promise<string>>();
+  // Each unpack is a worker thread busy on a core; more would only add memory.
+  private readonly slots = new Semaphore(availableParallelism());
 
   constructor(root: string) {
     this.dir = join(root, 'layers', 'sha256');
@@ -70,7 +74,7 @@ export class LayerStore {
     const work = join(this.tmp, `${chainId.replace(/^sha256:/, '').slice(0, 16)}-${randomBytes(4).toString('hex')}`);
     try {
       mkdirSync(join(work, 'diff'), { recursive: true, mode: 0o755 });
-      await unpackLayer(blobPath, compression, diffId, join(work, 'diff'));
+      await this.slots.run(() => unpackLayer(blobPath, compression, diffId, join(work, 'diff')));
       renameSync(work, join(this.dir, chainId.replace(/^sha256:/, '')));
       return this.diffDir(chainId);
     } finally {

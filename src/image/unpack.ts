@@ -1,5 +1,5 @@
-import { constants, promises as fs } from 'node:fs';
-import { createReadStream } from 'node:fs';
+import * as fs from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createGunzip } from 'node:zlib';
 import { createHash } from 'node:crypto';
@@ -24,7 +24,7 @@ function layerError(msg: string): BerthError {
  * lands inside root, never outside it. Missing components are taken as
  * directories to be created.
  */
-async function resolveInRoot(root: string, parts: string[], knownDirs: Set<string>): Promise<string> {
+function resolveInRoot(root: string, parts: string[], knownDirs: Set<string>): string {
   const queue = [...parts];
   const resolved: string[] = [];
   let links = 0;
@@ -39,16 +39,14 @@ async function resolveInRoot(root: string, parts: string[], knownDirs: Set<strin
       resolved.push(p);
       continue;
     }
-    let st;
-    try {
-      st = await fs.lstat(candidate);
-    } catch {
+    const st = fs.lstatSync(candidate, { throwIfNoEntry: false });
+    if (!st) {
       resolved.push(p);
       continue;
     }
     if (st.isSymbolicLink()) {
       if (++links > MAX_SYMLINKS) throw layerError(`too many symlinks resolving ${parts.join('/')}`);
-      const target = await fs.readlink(candidate);
+      const target = fs.readlinkSync(candidate);
       if (target.startsWith('/')) resolved.length = 0;
       queue.unshift(...target.split('/').filter((x) => x && x !== '.'));
       continue;
@@ -67,15 +65,10 @@ function cleanParts(name: string): string[] {
     .filter((x) => x && x !== '.');
 }
 
-async function removeExisting(path: string, keepDir: boolean, knownDirs: Set<string>): Promise<void> {
-  let st;
-  try {
-    st = await fs.lstat(path);
-  } catch {
-    return;
-  }
-  if (keepDir && st.isDirectory()) return;
-  await fs.rm(path, { recursive: true, force: true });
+function removeExisting(path: string, keepDir: boolean, knownDirs: Set<string>): void {
+  const st = fs.lstatSync(path, { throwIfNoEntry: false });
+  if (!st || (keepDir && st.isDirectory())) return;
+  fs.rmSync(path, { recursive: true, force: true });
   knownDirs.clear();
 }
 
@@ -87,7 +80,9 @@ function xattrsOf(header: tar.Header): [string, Buffer][] {
 }
 
 /**
- * Extracts an uncompressed layer tar into `root`, turning OCI whiteouts
+ * Extracts an uncompressed layer tar into `root` with synchronous file
+ * system calls: it runs in a worker thread (see unpack-worker.ts), where
+ * they cost far less than a threadpool round trip each. turning OCI whiteouts
  * into overlayfs ones (char device 0/0; opaque dirs get
  * trusted.overlay.opaque=y). Nothing is ever written outside `root`.
  */
@@ -112,7 +107,7 @@ export async function extractTar(input: Readable, root: string): Promise<void> {
     throw err;
   }
   // Children change their parent's mtime; set directories' own last, deepest first.
-  for (const [dir, mtime] of dirTimes.reverse()) await fs.utimes(dir, mtime, mtime).catch(() => undefined);
+  for (const [dir, mtime] of dirTimes.reverse()) fs.utimesSync(dir, mtime, mtime);
 }
 
 async function writeEntry(
@@ -124,12 +119,15 @@ async function writeEntry(
 ): Promise<void> {
   const parts = cleanParts(h.name);
   if (!parts.length) {
-    if (h.type === 'directory') await fs.chmod(root, (h.mode ?? 0o755) & 0o7777);
+    if (h.type === 'directory') fs.chmodSync(root, (h.mode ?? 0o755) & 0o7777);
     return;
   }
   const base = parts[parts.length - 1];
-  const parent = await resolveInRoot(root, parts.slice(0, -1), knownDirs);
-  await fs.mkdir(parent, { recursive: true });
+  const parent = resolveInRoot(root, parts.slice(0, -1), knownDirs);
+  if (!knownDirs.has(parent)) {
+    fs.mkdirSync(parent, { recursive: true });
+    knownDirs.add(parent);
+  }
 
   if (base === OPAQUE) {
     host.lsetxattr(parent, 'trusted.overlay.opaque', Buffer.from('y'));
@@ -140,7 +138,7 @@ async function writeEntry(
     // .wh..wh.* other than the opaque marker are aufs bookkeeping, not whiteouts.
     if (!hidden || hidden.startsWith('.wh.') || hidden === '..' || hidden === '.') return;
     const target = posix.join(parent, hidden);
-    await removeExisting(target, false, knownDirs);
+    removeExisting(target, false, knownDirs);
     host.mknod(target, S_IFCHR, 0, 0);
     return;
   }
@@ -150,46 +148,46 @@ async function writeEntry(
   const mtime = h.mtime ?? new Date(0);
   switch (h.type) {
     case 'directory': {
-      await removeExisting(dest, true, knownDirs);
-      await fs.mkdir(dest, { recursive: true });
+      removeExisting(dest, true, knownDirs);
+      fs.mkdirSync(dest, { recursive: true });
       knownDirs.add(dest);
       dirTimes.push([dest, mtime]);
       break;
     }
     case 'file':
     case 'contiguous-file': {
-      await removeExisting(dest, false, knownDirs);
-      const fh = await fs.open(dest, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      removeExisting(dest, false, knownDirs);
+      const fd = fs.openSync(dest, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
       try {
         for await (const chunk of entry) {
-          for (let off = 0; off < chunk.length; ) off += (await fh.write(chunk, off)).bytesWritten;
+          for (let off = 0; off < chunk.length; ) off += fs.writeSync(fd, chunk, off);
         }
       } finally {
-        await fh.close();
+        fs.closeSync(fd);
       }
       break;
     }
     case 'symlink': {
-      await removeExisting(dest, false, knownDirs);
-      await fs.symlink(h.linkname ?? '', dest);
+      removeExisting(dest, false, knownDirs);
+      fs.symlinkSync(h.linkname ?? '', dest);
       knownDirs.clear();
       break;
     }
     case 'link': {
       const targetParts = cleanParts(h.linkname ?? '');
       if (!targetParts.length) throw layerError(`hard link ${h.name} has no target`);
-      const targetParent = await resolveInRoot(root, targetParts.slice(0, -1), knownDirs);
+      const targetParent = resolveInRoot(root, targetParts.slice(0, -1), knownDirs);
       const target = posix.join(targetParent, targetParts[targetParts.length - 1]);
-      const st = await fs.lstat(target).catch(() => undefined);
+      const st = fs.lstatSync(target, { throwIfNoEntry: false });
       if (!st || st.isDirectory()) throw layerError(`hard link ${h.name}: target ${h.linkname} is not a file in this layer`);
-      await removeExisting(dest, false, knownDirs);
-      await fs.link(target, dest);
+      removeExisting(dest, false, knownDirs);
+      fs.linkSync(target, dest);
       return; // a hard link shares its target's inode: owner, mode and times are the target's
     }
     case 'character-device':
     case 'block-device':
     case 'fifo': {
-      await removeExisting(dest, false, knownDirs);
+      removeExisting(dest, false, knownDirs);
       const kind = h.type === 'fifo' ? S_IFIFO : h.type === 'block-device' ? S_IFBLK : S_IFCHR;
       host.mknod(dest, kind | mode, h.devmajor ?? 0, h.devminor ?? 0);
       break;
@@ -197,10 +195,10 @@ async function writeEntry(
     default:
       return; // pax / GNU metadata entries are folded into headers by tar-stream
   }
-  await fs.lchown(dest, h.uid ?? 0, h.gid ?? 0);
+  fs.lchownSync(dest, h.uid ?? 0, h.gid ?? 0);
   for (const [name, value] of xattrsOf(h)) host.lsetxattr(dest, name, value);
-  if (h.type !== 'symlink') await fs.chmod(dest, mode); // after chown, which clears setuid bits
-  if (h.type !== 'directory') await fs.lutimes(dest, mtime, mtime);
+  if (h.type !== 'symlink') fs.chmodSync(dest, mode); // after chown, which clears setuid bits
+  if (h.type !== 'directory') fs.lutimesSync(dest, mtime, mtime);
 }
 
 function decompressor(compression: LayerCompression, blobPath: string): Readable {
@@ -218,10 +216,10 @@ function decompressor(compression: LayerCompression, blobPath: string): Readable
 }
 
 /**
- * Unpacks a layer blob into `root` and checks that the uncompressed tar has
+ * Unpacks a layer blob into `root` (in the calling thread) and checks that the uncompressed tar has
  * the diff id the image config promises.
  */
-export async function unpackLayer(blobPath: string, compression: LayerCompression, diffId: string, root: string): Promise<number> {
+export async function unpackLayerHere(blobPath: string, compression: LayerCompression, diffId: string, root: string): Promise<number> {
   const hash = createHash('sha256');
   let size = 0;
   const hasher = new Transform({
