@@ -1,12 +1,14 @@
 // The few system calls berth needs that Node.js does not offer: device
 // nodes and extended attributes for layer unpacking (overlay whiteouts are
-// char devices 0/0, opaque dirs an xattr). Each function throws a JS Error
+// char devices 0/0, opaque dirs an xattr), and mount/umount for overlay
+// rootfs and pinned namespaces without a mount(8) exec each time. Each function throws a JS Error
 // carrying errno's name as `code`, like Node's own fs errors.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -33,6 +35,9 @@ static const char *errno_name(int e) {
     case EINVAL: return "EINVAL";
     case ENOTDIR: return "ENOTDIR";
     case ERANGE: return "ERANGE";
+    case EBUSY: return "EBUSY";
+    case ENOTBLK: return "ENOTBLK";
+    case ENODEV: return "ENODEV";
     default: return "EIO";
   }
 }
@@ -108,11 +113,41 @@ static napi_value js_lgetxattr(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// mount(source: string, target: string, fstype: string, flags: number, data: string): void
+static napi_value js_mount(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  static char source[4096], target[4096], fstype[64], data[65536];
+  uint32_t flags;
+  if (argc < 5 || get_string(env, argv[0], source, sizeof source) || get_string(env, argv[1], target, sizeof target) ||
+      get_string(env, argv[2], fstype, sizeof fstype) || get_string(env, argv[4], data, sizeof data))
+    CHECK(napi_invalid_arg);
+  CHECK(napi_get_value_uint32(env, argv[3], &flags));
+  if (mount(source, target, fstype[0] ? fstype : NULL, flags, data[0] ? data : NULL) != 0) return throw_errno(env, "mount", target);
+  return NULL;
+}
+
+// umount2(target: string, flags: number): void
+static napi_value js_umount2(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  char target[4096];
+  uint32_t flags;
+  if (argc < 2 || get_string(env, argv[0], target, sizeof target)) CHECK(napi_invalid_arg);
+  CHECK(napi_get_value_uint32(env, argv[1], &flags));
+  if (umount2(target, (int)flags) != 0) return throw_errno(env, "umount", target);
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_default, NULL},
       {"lsetxattr", NULL, js_lsetxattr, NULL, NULL, NULL, napi_default, NULL},
       {"lgetxattr", NULL, js_lgetxattr, NULL, NULL, NULL, napi_default, NULL},
+      {"mount", NULL, js_mount, NULL, NULL, NULL, napi_default, NULL},
+      {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -13,7 +13,7 @@ export function toProtoImage(img: ImageRecord): Image {
   return { id: img.id, repo_tags: img.repoTags, repo_digests: img.repoDigests, size: img.size };
 }
 
-function credentials(auth: AuthConfig__Output | null): Credentials {
+function credentials(auth: AuthConfig__Output | undefined): Credentials {
   if (!auth) return {};
   const field = (v: string | undefined, name: string) => boundedString(v, `auth.${name}`, MAX_SECRET) || undefined;
   return {

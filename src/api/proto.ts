@@ -11,7 +11,9 @@ export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: true,
   longs: String,
   enums: String,
-  defaults: true,
+  defaults: false,
+  arrays: true,
+  objects: true,
   oneofs: true,
 };
 

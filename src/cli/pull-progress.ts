@@ -12,7 +12,15 @@ export function watchPull(client: PullProgressClient, ref: string, out: NodeJS.W
   const tty = out.isTTY === true;
   let drawn = 0;
   const reported = new Set<string>();
-  stream.on('data', (ev: PullEvent__Output) => {
+  stream.on('data', (raw: PullEvent__Output) => {
+    // proto3 leaves zero values out of the message.
+    const ev = {
+      started_at_ms: raw.started_at_ms ?? '0',
+      done: raw.done ?? '0',
+      total: raw.total ?? '0',
+      finished: raw.finished ?? false,
+      layers: raw.layers.map((l) => ({ digest: l.digest ?? '', size: l.size ?? '0', done: l.done ?? '0' })),
+    };
     const secs = Math.max(0.001, (Date.now() - Number(ev.started_at_ms)) / 1000);
     const speed = `${bytes(Number(ev.done) / secs)}/s`;
     if (tty) {

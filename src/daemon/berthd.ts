@@ -16,6 +16,9 @@ import { LayerStore } from '../image/layer-store.js';
 import { RegistryClient } from '../image/registry.js';
 import { PullProgressHub } from '../image/progress.js';
 import { Images } from '../image/images.js';
+import { SandboxStore } from '../store/sandbox-store.js';
+import { Sandboxes } from '../sandbox/sandboxes.js';
+import { CniNetwork } from '../network/cni.js';
 
 /** The running daemon: its database, services and socket. */
 export class Berthd {
@@ -25,6 +28,7 @@ export class Berthd {
     private readonly db: Db,
     private readonly server: grpc.Server,
     private readonly metrics: Metrics,
+    private readonly sandboxes: Sandboxes,
   ) {}
 
   static async start(cfg: Config, log: Logger): Promise<Berthd> {
@@ -49,14 +53,17 @@ export class Berthd {
         onPullBytes: (n) => metrics.pullBytes.inc(n),
       });
       images.recover();
+      const cni = new CniNetwork({ confDir: cfg.cni.conf_dir, binDirs: cfg.cni.bin_dirs, defaultSubnet: cfg.cni.default_subnet }, log);
+      const sandboxes = new Sandboxes({ store: new SandboxStore(db), cni, stateDir: cfg.state, log });
+      await sandboxes.recover();
       const server = await listenGrpc(cfg.socket, {
-        runtime: runtimeServiceHandlers(env),
+        runtime: runtimeServiceHandlers(env, { sandboxes }),
         image: imageServiceHandlers(env, images),
         progress: progressServiceHandlers(env, progress),
       });
       if (cfg.metrics_address) await metrics.listen(cfg.metrics_address);
       log.info({ socket: cfg.socket, root: cfg.root, state: cfg.state }, 'berthd serving');
-      return new Berthd(cfg, log, db, server, metrics);
+      return new Berthd(cfg, log, db, server, metrics, sandboxes);
     } catch (err) {
       db.close();
       throw err;
@@ -67,6 +74,7 @@ export class Berthd {
     this.log.info('berthd stopping');
     await shutdownGrpc(this.server, this.cfg.shutdown_grace_seconds * 1000);
     this.metrics.close();
+    this.sandboxes.close();
     this.db.close();
     rmSync(this.cfg.socket, { force: true });
     this.log.info('berthd stopped');

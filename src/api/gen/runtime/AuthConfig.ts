@@ -11,10 +11,10 @@ export interface AuthConfig {
 }
 
 export interface AuthConfig__Output {
-  'username': (string);
-  'password': (string);
-  'auth': (string);
-  'server_address': (string);
-  'identity_token': (string);
-  'registry_token': (string);
+  'username'?: (string);
+  'password'?: (string);
+  'auth'?: (string);
+  'server_address'?: (string);
+  'identity_token'?: (string);
+  'registry_token'?: (string);
 }

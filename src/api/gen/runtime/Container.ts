@@ -15,11 +15,11 @@ export interface Container {
 }
 
 export interface Container__Output {
-  'id': (string);
-  'metadata': (_runtime_ContainerMetadata__Output | null);
-  'image': (_runtime_ImageSpec__Output | null);
-  'image_ref': (string);
-  'state': (_runtime_ContainerState__Output);
+  'id'?: (string);
+  'metadata'?: (_runtime_ContainerMetadata__Output);
+  'image'?: (_runtime_ImageSpec__Output);
+  'image_ref'?: (string);
+  'state'?: (_runtime_ContainerState__Output);
   'labels': ({[key: string]: string});
   'annotations': ({[key: string]: string});
 }

@@ -26,20 +26,20 @@ export interface ContainerConfig {
 }
 
 export interface ContainerConfig__Output {
-  'metadata': (_runtime_ContainerMetadata__Output | null);
-  'image': (_runtime_ImageSpec__Output | null);
+  'metadata'?: (_runtime_ContainerMetadata__Output);
+  'image'?: (_runtime_ImageSpec__Output);
   'command': (string)[];
   'args': (string)[];
-  'working_dir': (string);
+  'working_dir'?: (string);
   'envs': (_runtime_KeyValue__Output)[];
   'mounts': (_runtime_Mount__Output)[];
   'labels': ({[key: string]: string});
   'annotations': ({[key: string]: string});
-  'privileged': (boolean);
-  'readonly_rootfs': (boolean);
-  'log_path': (string);
-  'stdin': (boolean);
-  'stdin_once': (boolean);
-  'tty': (boolean);
-  'linux': (_runtime_LinuxContainerConfig__Output | null);
+  'privileged'?: (boolean);
+  'readonly_rootfs'?: (boolean);
+  'log_path'?: (string);
+  'stdin'?: (boolean);
+  'stdin_once'?: (boolean);
+  'tty'?: (boolean);
+  'linux'?: (_runtime_LinuxContainerConfig__Output);
 }

@@ -11,9 +11,9 @@ export interface ContainerFilter {
 }
 
 export interface ContainerFilter__Output {
-  'name': (string);
-  'id': (string);
-  'state': (_runtime_ContainerState__Output);
-  'pod_sandbox_id': (string);
+  'name'?: (string);
+  'id'?: (string);
+  'state'?: (_runtime_ContainerState__Output);
+  'pod_sandbox_id'?: (string);
   'label_selector': ({[key: string]: string});
 }

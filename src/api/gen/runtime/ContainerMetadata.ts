@@ -7,6 +7,6 @@ export interface ContainerMetadata {
 }
 
 export interface ContainerMetadata__Output {
-  'name': (string);
-  'attempt': (number);
+  'name'?: (string);
+  'attempt'?: (number);
 }

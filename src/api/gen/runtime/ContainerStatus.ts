@@ -23,16 +23,16 @@ export interface ContainerStatus {
 }
 
 export interface ContainerStatus__Output {
-  'id': (string);
-  'metadata': (_runtime_ContainerMetadata__Output | null);
-  'state': (_runtime_ContainerState__Output);
-  'created_at': (string);
-  'started_at': (string);
-  'finished_at': (string);
-  'exit_code': (number);
-  'image': (_runtime_ImageSpec__Output | null);
-  'image_ref': (string);
-  'reason': (string);
+  'id'?: (string);
+  'metadata'?: (_runtime_ContainerMetadata__Output);
+  'state'?: (_runtime_ContainerState__Output);
+  'created_at'?: (string);
+  'started_at'?: (string);
+  'finished_at'?: (string);
+  'exit_code'?: (number);
+  'image'?: (_runtime_ImageSpec__Output);
+  'image_ref'?: (string);
+  'reason'?: (string);
   'labels': ({[key: string]: string});
   'annotations': ({[key: string]: string});
   'mounts': (_runtime_Mount__Output)[];

@@ -6,5 +6,5 @@ export interface ContainerStatusRequest {
 }
 
 export interface ContainerStatusRequest__Output {
-  'container_id': (string);
+  'container_id'?: (string);
 }

@@ -7,5 +7,5 @@ export interface ContainerStatusResponse {
 }
 
 export interface ContainerStatusResponse__Output {
-  'status': (_runtime_ContainerStatus__Output | null);
+  'status'?: (_runtime_ContainerStatus__Output);
 }

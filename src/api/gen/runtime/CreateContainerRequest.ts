@@ -10,7 +10,7 @@ export interface CreateContainerRequest {
 }
 
 export interface CreateContainerRequest__Output {
-  'pod_sandbox_id': (string);
-  'config': (_runtime_ContainerConfig__Output | null);
-  'sandbox_config': (_runtime_PodSandboxConfig__Output | null);
+  'pod_sandbox_id'?: (string);
+  'config'?: (_runtime_ContainerConfig__Output);
+  'sandbox_config'?: (_runtime_PodSandboxConfig__Output);
 }

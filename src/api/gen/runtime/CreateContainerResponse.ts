@@ -6,5 +6,5 @@ export interface CreateContainerResponse {
 }
 
 export interface CreateContainerResponse__Output {
-  'container_id': (string);
+  'container_id'?: (string);
 }

@@ -7,5 +7,5 @@ export interface CreatePodSandboxRequest {
 }
 
 export interface CreatePodSandboxRequest__Output {
-  'config': (_runtime_PodSandboxConfig__Output | null);
+  'config'?: (_runtime_PodSandboxConfig__Output);
 }

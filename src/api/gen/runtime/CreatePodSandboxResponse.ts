@@ -6,5 +6,5 @@ export interface CreatePodSandboxResponse {
 }
 
 export interface CreatePodSandboxResponse__Output {
-  'pod_sandbox_id': (string);
+  'pod_sandbox_id'?: (string);
 }

@@ -9,8 +9,8 @@ export interface ExecRequest {
 }
 
 export interface ExecRequest__Output {
-  'container_id': (string);
+  'container_id'?: (string);
   'cmd': (string)[];
-  'tty': (boolean);
-  'stdin': (Buffer);
+  'tty'?: (boolean);
+  'stdin'?: (Buffer);
 }

@@ -7,6 +7,6 @@ export interface ExecResponse {
 }
 
 export interface ExecResponse__Output {
-  'stdout': (Buffer);
-  'stderr': (Buffer);
+  'stdout'?: (Buffer);
+  'stderr'?: (Buffer);
 }

@@ -10,8 +10,8 @@ export interface Image {
 }
 
 export interface Image__Output {
-  'id': (string);
+  'id'?: (string);
   'repo_tags': (string)[];
   'repo_digests': (string)[];
-  'size': (string);
+  'size'?: (string);
 }

@@ -7,5 +7,5 @@ export interface ImageFilter {
 }
 
 export interface ImageFilter__Output {
-  'image': (_runtime_ImageSpec__Output | null);
+  'image'?: (_runtime_ImageSpec__Output);
 }

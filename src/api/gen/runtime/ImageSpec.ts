@@ -6,5 +6,5 @@ export interface ImageSpec {
 }
 
 export interface ImageSpec__Output {
-  'image': (string);
+  'image'?: (string);
 }

@@ -7,5 +7,5 @@ export interface ImageStatusRequest {
 }
 
 export interface ImageStatusRequest__Output {
-  'image': (_runtime_ImageSpec__Output | null);
+  'image'?: (_runtime_ImageSpec__Output);
 }

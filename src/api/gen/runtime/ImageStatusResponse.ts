@@ -7,5 +7,5 @@ export interface ImageStatusResponse {
 }
 
 export interface ImageStatusResponse__Output {
-  'image': (_runtime_Image__Output | null);
+  'image'?: (_runtime_Image__Output);
 }

@@ -7,6 +7,6 @@ export interface KeyValue {
 }
 
 export interface KeyValue__Output {
-  'key': (string);
-  'value': (string);
+  'key'?: (string);
+  'value'?: (string);
 }

@@ -13,8 +13,8 @@ export interface LinuxContainerConfig {
 }
 
 export interface LinuxContainerConfig__Output {
-  'resources': (_runtime_LinuxContainerResources__Output | null);
-  'capabilities': (_runtime_Capability__Output | null);
-  'selinux_options': (_runtime_SELinuxOption__Output | null);
-  'user': (_runtime_LinuxUser__Output | null);
+  'resources'?: (_runtime_LinuxContainerResources__Output);
+  'capabilities'?: (_runtime_Capability__Output);
+  'selinux_options'?: (_runtime_SELinuxOption__Output);
+  'user'?: (_runtime_LinuxUser__Output);
 }

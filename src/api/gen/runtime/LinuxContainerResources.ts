@@ -11,9 +11,9 @@ export interface LinuxContainerResources {
 }
 
 export interface LinuxContainerResources__Output {
-  'cpu_period': (string);
-  'cpu_quota': (string);
-  'cpu_shares': (string);
-  'memory_limit_in_bytes': (string);
-  'oom_score_adj': (string);
+  'cpu_period'?: (string);
+  'cpu_quota'?: (string);
+  'cpu_shares'?: (string);
+  'memory_limit_in_bytes'?: (string);
+  'oom_score_adj'?: (string);
 }

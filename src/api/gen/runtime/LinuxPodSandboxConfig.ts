@@ -8,6 +8,6 @@ export interface LinuxPodSandboxConfig {
 }
 
 export interface LinuxPodSandboxConfig__Output {
-  'cgroup_parent': (string);
-  'namespace_options': (_runtime_NamespaceOption__Output | null);
+  'cgroup_parent'?: (string);
+  'namespace_options'?: (_runtime_NamespaceOption__Output);
 }

@@ -7,5 +7,5 @@ export interface LinuxPodSandboxStatus {
 }
 
 export interface LinuxPodSandboxStatus__Output {
-  'namespaces': (_runtime_Namespace__Output | null);
+  'namespaces'?: (_runtime_Namespace__Output);
 }

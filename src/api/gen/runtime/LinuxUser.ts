@@ -9,7 +9,7 @@ export interface LinuxUser {
 }
 
 export interface LinuxUser__Output {
-  'uid': (string);
-  'gid': (string);
+  'uid'?: (string);
+  'gid'?: (string);
   'additional_gids': (string)[];
 }

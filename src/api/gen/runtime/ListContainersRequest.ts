@@ -7,5 +7,5 @@ export interface ListContainersRequest {
 }
 
 export interface ListContainersRequest__Output {
-  'filter': (_runtime_ContainerFilter__Output | null);
+  'filter'?: (_runtime_ContainerFilter__Output);
 }

@@ -7,5 +7,5 @@ export interface ListImagesRequest {
 }
 
 export interface ListImagesRequest__Output {
-  'filter': (_runtime_ImageFilter__Output | null);
+  'filter'?: (_runtime_ImageFilter__Output);
 }

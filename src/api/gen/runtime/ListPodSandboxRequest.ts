@@ -7,5 +7,5 @@ export interface ListPodSandboxRequest {
 }
 
 export interface ListPodSandboxRequest__Output {
-  'filter': (_runtime_PodSandboxFilter__Output | null);
+  'filter'?: (_runtime_PodSandboxFilter__Output);
 }

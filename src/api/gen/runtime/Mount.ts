@@ -10,9 +10,9 @@ export interface Mount {
 }
 
 export interface Mount__Output {
-  'name': (string);
-  'container_path': (string);
-  'host_path': (string);
-  'readonly': (boolean);
-  'selinux_relabel': (boolean);
+  'name'?: (string);
+  'container_path'?: (string);
+  'host_path'?: (string);
+  'readonly'?: (boolean);
+  'selinux_relabel'?: (boolean);
 }

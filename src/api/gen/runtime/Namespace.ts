@@ -8,6 +8,6 @@ export interface Namespace {
 }
 
 export interface Namespace__Output {
-  'network': (string);
-  'options': (_runtime_NamespaceOption__Output | null);
+  'network'?: (string);
+  'options'?: (_runtime_NamespaceOption__Output);
 }

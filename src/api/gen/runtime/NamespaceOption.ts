@@ -8,7 +8,7 @@ export interface NamespaceOption {
 }
 
 export interface NamespaceOption__Output {
-  'host_network': (boolean);
-  'host_pid': (boolean);
-  'host_ipc': (boolean);
+  'host_network'?: (boolean);
+  'host_pid'?: (boolean);
+  'host_ipc'?: (boolean);
 }

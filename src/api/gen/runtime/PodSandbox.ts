@@ -13,9 +13,9 @@ export interface PodSandbox {
 }
 
 export interface PodSandbox__Output {
-  'id': (string);
-  'metadata': (_runtime_PodSandboxMetadata__Output | null);
-  'state': (_runtime_PodSandBoxState__Output);
-  'created_at': (string);
+  'id'?: (string);
+  'metadata'?: (_runtime_PodSandboxMetadata__Output);
+  'state'?: (_runtime_PodSandBoxState__Output);
+  'created_at'?: (string);
   'labels': ({[key: string]: string});
 }

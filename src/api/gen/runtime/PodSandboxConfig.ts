@@ -17,12 +17,12 @@ export interface PodSandboxConfig {
 }
 
 export interface PodSandboxConfig__Output {
-  'metadata': (_runtime_PodSandboxMetadata__Output | null);
-  'hostname': (string);
-  'log_directory': (string);
-  'dns_options': (_runtime_DNSOption__Output | null);
+  'metadata'?: (_runtime_PodSandboxMetadata__Output);
+  'hostname'?: (string);
+  'log_directory'?: (string);
+  'dns_options'?: (_runtime_DNSOption__Output);
   'port_mappings': (_runtime_PortMapping__Output)[];
   'labels': ({[key: string]: string});
   'annotations': ({[key: string]: string});
-  'linux': (_runtime_LinuxPodSandboxConfig__Output | null);
+  'linux'?: (_runtime_LinuxPodSandboxConfig__Output);
 }

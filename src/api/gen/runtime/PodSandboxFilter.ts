@@ -10,8 +10,8 @@ export interface PodSandboxFilter {
 }
 
 export interface PodSandboxFilter__Output {
-  'name': (string);
-  'id': (string);
-  'state': (_runtime_PodSandBoxState__Output);
+  'name'?: (string);
+  'id'?: (string);
+  'state'?: (_runtime_PodSandBoxState__Output);
   'label_selector': ({[key: string]: string});
 }

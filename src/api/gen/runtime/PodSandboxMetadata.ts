@@ -9,8 +9,8 @@ export interface PodSandboxMetadata {
 }
 
 export interface PodSandboxMetadata__Output {
-  'name': (string);
-  'uid': (string);
-  'namespace': (string);
-  'attempt': (number);
+  'name'?: (string);
+  'uid'?: (string);
+  'namespace'?: (string);
+  'attempt'?: (number);
 }

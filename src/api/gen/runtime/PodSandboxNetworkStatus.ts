@@ -6,5 +6,5 @@ export interface PodSandboxNetworkStatus {
 }
 
 export interface PodSandboxNetworkStatus__Output {
-  'ip': (string);
+  'ip'?: (string);
 }

@@ -18,12 +18,12 @@ export interface PodSandboxStatus {
 }
 
 export interface PodSandboxStatus__Output {
-  'id': (string);
-  'metadata': (_runtime_PodSandboxMetadata__Output | null);
-  'state': (_runtime_PodSandBoxState__Output);
-  'created_at': (string);
-  'network': (_runtime_PodSandboxNetworkStatus__Output | null);
-  'linux': (_runtime_LinuxPodSandboxStatus__Output | null);
+  'id'?: (string);
+  'metadata'?: (_runtime_PodSandboxMetadata__Output);
+  'state'?: (_runtime_PodSandBoxState__Output);
+  'created_at'?: (string);
+  'network'?: (_runtime_PodSandboxNetworkStatus__Output);
+  'linux'?: (_runtime_LinuxPodSandboxStatus__Output);
   'labels': ({[key: string]: string});
   'annotations': ({[key: string]: string});
 }

@@ -6,5 +6,5 @@ export interface PodSandboxStatusRequest {
 }
 
 export interface PodSandboxStatusRequest__Output {
-  'pod_sandbox_id': (string);
+  'pod_sandbox_id'?: (string);
 }

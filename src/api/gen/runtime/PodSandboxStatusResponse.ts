@@ -7,5 +7,5 @@ export interface PodSandboxStatusResponse {
 }
 
 export interface PodSandboxStatusResponse__Output {
-  'status': (_runtime_PodSandboxStatus__Output | null);
+  'status'?: (_runtime_PodSandboxStatus__Output);
 }

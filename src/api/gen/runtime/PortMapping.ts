@@ -11,9 +11,9 @@ export interface PortMapping {
 }
 
 export interface PortMapping__Output {
-  'name': (string);
-  'protocol': (_runtime_Protocol__Output);
-  'container_port': (number);
-  'host_port': (number);
-  'host_ip': (string);
+  'name'?: (string);
+  'protocol'?: (_runtime_Protocol__Output);
+  'container_port'?: (number);
+  'host_port'?: (number);
+  'host_ip'?: (string);
 }

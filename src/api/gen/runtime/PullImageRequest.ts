@@ -11,7 +11,7 @@ export interface PullImageRequest {
 }
 
 export interface PullImageRequest__Output {
-  'image': (_runtime_ImageSpec__Output | null);
-  'auth': (_runtime_AuthConfig__Output | null);
-  'sandbox_config': (_runtime_PodSandboxConfig__Output | null);
+  'image'?: (_runtime_ImageSpec__Output);
+  'auth'?: (_runtime_AuthConfig__Output);
+  'sandbox_config'?: (_runtime_PodSandboxConfig__Output);
 }

@@ -6,5 +6,5 @@ export interface RemoveContainerRequest {
 }
 
 export interface RemoveContainerRequest__Output {
-  'container_id': (string);
+  'container_id'?: (string);
 }

@@ -7,5 +7,5 @@ export interface RemoveImageRequest {
 }
 
 export interface RemoveImageRequest__Output {
-  'image': (_runtime_ImageSpec__Output | null);
+  'image'?: (_runtime_ImageSpec__Output);
 }

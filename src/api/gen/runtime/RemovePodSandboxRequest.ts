@@ -6,5 +6,5 @@ export interface RemovePodSandboxRequest {
 }
 
 export interface RemovePodSandboxRequest__Output {
-  'pod_sandbox_id': (string);
+  'pod_sandbox_id'?: (string);
 }

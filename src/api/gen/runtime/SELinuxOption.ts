@@ -9,8 +9,8 @@ export interface SELinuxOption {
 }
 
 export interface SELinuxOption__Output {
-  'user': (string);
-  'role': (string);
-  'type': (string);
-  'level': (string);
+  'user'?: (string);
+  'role'?: (string);
+  'type'?: (string);
+  'level'?: (string);
 }

@@ -6,5 +6,5 @@ export interface StartContainerRequest {
 }
 
 export interface StartContainerRequest__Output {
-  'container_id': (string);
+  'container_id'?: (string);
 }

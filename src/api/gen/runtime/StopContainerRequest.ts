@@ -8,6 +8,6 @@ export interface StopContainerRequest {
 }
 
 export interface StopContainerRequest__Output {
-  'container_id': (string);
-  'timeout': (string);
+  'container_id'?: (string);
+  'timeout'?: (string);
 }

@@ -6,5 +6,5 @@ export interface StopPodSandboxRequest {
 }
 
 export interface StopPodSandboxRequest__Output {
-  'pod_sandbox_id': (string);
+  'pod_sandbox_id'?: (string);
 }

@@ -6,5 +6,5 @@ export interface VersionRequest {
 }
 
 export interface VersionRequest__Output {
-  'version': (string);
+  'version'?: (string);
 }

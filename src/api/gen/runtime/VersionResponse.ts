@@ -9,8 +9,8 @@ export interface VersionResponse {
 }
 
 export interface VersionResponse__Output {
-  'version': (string);
-  'runtime_name': (string);
-  'runtime_version': (string);
-  'runtime_api_version': (string);
+  'version'?: (string);
+  'runtime_name'?: (string);
+  'runtime_version'?: (string);
+  'runtime_api_version'?: (string);
 }

@@ -9,7 +9,7 @@ export interface LayerProgress {
 }
 
 export interface LayerProgress__Output {
-  'digest': (string);
-  'size': (string);
-  'done': (string);
+  'digest'?: (string);
+  'size'?: (string);
+  'done'?: (string);
 }

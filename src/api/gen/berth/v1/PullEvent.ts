@@ -14,11 +14,11 @@ export interface PullEvent {
 }
 
 export interface PullEvent__Output {
-  'image': (string);
+  'image'?: (string);
   'layers': (_berth_v1_LayerProgress__Output)[];
-  'total': (string);
-  'done': (string);
-  'finished': (boolean);
-  'error': (string);
-  'started_at_ms': (string);
+  'total'?: (string);
+  'done'?: (string);
+  'finished'?: (boolean);
+  'error'?: (string);
+  'started_at_ms'?: (string);
 }

@@ -6,5 +6,5 @@ export interface WatchPullsRequest {
 }
 
 export interface WatchPullsRequest__Output {
-  'image': (string);
+  'image'?: (string);
 }

@@ -1,0 +1,241 @@
+import { mkdirSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../daemon/log.js';
+import { failedPrecondition, notFound, withContext } from '../errors.js';
+import { newId, nowNs, resolvePrefix } from '../ids.js';
+import { KeyedLock } from '../keyed-lock.js';
+import type { SandboxRecord, SandboxState, SandboxStore } from '../store/sandbox-store.js';
+import type { Attachment, CniNetwork } from '../network/cni.js';
+import { namespacePath, pinNamespaces, unpinNamespaces, type PodNamespace } from './namespaces.js';
+import { podHostname, writePodFiles } from './files.js';
+import type { SandboxSpec } from './spec.js';
+
+/** What sandboxes need of the containers in them. */
+export interface PodContainers {
+  /** Kills every container of the sandbox and waits until they are EXITED. */
+  stopAll(sandboxId: string): Promise<void>;
+  /** Force-removes every container of the sandbox. */
+  removeAll(sandboxId: string): Promise<void>;
+}
+
+export interface SandboxFilter {
+  id?: string;
+  name?: string;
+  state?: 'READY' | 'NOTREADY';
+  labels?: Record<string, string>;
+}
+
+export interface SandboxesDeps {
+  store: SandboxStore;
+  cni: CniNetwork;
+  stateDir: string;
+  log: Logger;
+}
+
+const DEL_RETRY_MS = 10_000;
+
+/** Pod sandboxes: pinned namespaces, CNI networking, and the pod's files. */
+export class Sandboxes {
+  readonly lock = new KeyedLock();
+  private containers: PodContainers = { stopAll: async () => undefined, removeAll: async () => undefined };
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly d: SandboxesDeps) {
+    mkdirSync(join(d.stateDir, 'sandboxes'), { recursive: true, mode: 0o711 });
+  }
+
+  attachContainers(c: PodContainers): void {
+    this.containers = c;
+  }
+
+  dir(id: string): string {
+    return join(this.d.stateDir, 'sandboxes', id);
+  }
+
+  private attachment(s: SandboxRecord): Attachment {
+    return {
+      sandboxId: s.id,
+      netns: s.netns || namespacePath(this.dir(s.id), 'net'),
+      podName: s.spec.name,
+      podNamespace: s.spec.namespace,
+      podUid: s.spec.uid,
+      portMappings: s.spec.portMappings,
+    };
+  }
+
+  /** The sandbox an id or unique prefix names, or undefined. */
+  find(idOrPrefix: string): SandboxRecord | undefined {
+    const id = resolvePrefix(idOrPrefix, (p) => this.d.store.idsByPrefix(p), 'sandbox');
+    const rec = id ? this.d.store.get(id) : undefined;
+    return rec && rec.state !== 'creating' ? rec : undefined;
+  }
+
+  get(idOrPrefix: string): SandboxRecord {
+    const rec = this.find(idOrPrefix);
+    if (!rec) throw notFound(`sandbox ${idOrPrefix} not found`);
+    return rec;
+  }
+
+  list(f: SandboxFilter = {}): SandboxRecord[] {
+    return this.d.store
+      .list()
+      .filter((s) => s.state !== 'creating')
+      .filter((s) => !f.id || s.id.startsWith(f.id))
+      .filter((s) => !f.name || s.spec.name === f.name)
+      .filter((s) => !f.state || s.state === f.state)
+      .filter((s) => Object.entries(f.labels ?? {}).every(([k, v]) => s.spec.labels[k] === v));
+  }
+
+  /** Creates a sandbox and returns once it is READY; a failure half-way undoes what was done. */
+  async create(spec: SandboxSpec): Promise<string> {
+    const rec: SandboxRecord = {
+      id: newId(),
+      state: 'creating',
+      createdAt: nowNs(),
+      spec,
+      hostname: spec.hostNetwork ? '' : podHostname(spec),
+      netns: '',
+      ip: '',
+    };
+    this.d.store.insert(rec);
+    return this.lock.run(rec.id, async () => {
+      const dir = this.dir(rec.id);
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o711 });
+        if (spec.logDirectory) mkdirSync(spec.logDirectory, { recursive: true, mode: 0o755 });
+        const kinds: PodNamespace[] = [];
+        if (!spec.hostNetwork) kinds.push('net', 'uts');
+        if (!spec.hostIpc) kinds.push('ipc');
+        const t0 = performance.now();
+        await pinNamespaces(dir, kinds, rec.hostname);
+        const t1 = performance.now();
+        if (!spec.hostNetwork) {
+          rec.netns = namespacePath(dir, 'net');
+          rec.cniConflist = this.d.cni.loadConflist();
+          this.d.store.save(rec);
+          rec.network = await this.d.cni.add(this.attachment(rec), rec.cniConflist);
+          rec.ip = rec.network.ip;
+        }
+        writePodFiles(dir, spec, rec.hostname, rec.ip);
+        rec.state = 'READY';
+        this.d.store.save(rec);
+        const ms = (a: number, b = performance.now()) => Math.round((b - a) * 10) / 10;
+        this.d.log.info({ sandbox: rec.id, name: spec.name, namespace: spec.namespace, ip: rec.ip, nsMs: ms(t0, t1), netMs: ms(t1) }, 'sandbox ready');
+        return rec.id;
+      } catch (err) {
+        await this.undoCreate(rec).catch((e: unknown) => this.d.log.error({ sandbox: rec.id, err: e }, 'undo of a failed create failed'));
+        throw withContext(`create sandbox ${spec.name}`, err);
+      }
+    });
+  }
+
+  /** Releases whatever a create got to: network, namespaces, files, row. Safe to run twice. */
+  private async undoCreate(rec: SandboxRecord): Promise<void> {
+    if (rec.cniConflist) await this.d.cni.del(this.attachment(rec), rec.network ?? { conflist: rec.cniConflist, result: undefined, ip: '' });
+    unpinNamespaces(this.dir(rec.id));
+    rmSync(this.dir(rec.id), { recursive: true, force: true });
+    this.d.store.delete(rec.id);
+  }
+
+  /** Runs CNI DEL if the network is still held; a failure is remembered and retried. */
+  private async releaseNetwork(rec: SandboxRecord): Promise<void> {
+    const conflist = rec.network?.conflist ?? (rec.pendingDel ? rec.cniConflist : undefined);
+    if (!conflist) return;
+    try {
+      await this.d.cni.del(this.attachment(rec), rec.network ?? { conflist, result: undefined, ip: '' });
+    } catch (err) {
+      rec.pendingDel = true;
+      this.d.store.save(rec);
+      this.scheduleDelRetry();
+      throw withContext(`release network of sandbox ${rec.id} (will be retried)`, err);
+    }
+    rec.network = undefined;
+    rec.pendingDel = false;
+    this.d.store.save(rec);
+  }
+
+  async stop(idOrPrefix: string): Promise<void> {
+    const found = this.find(idOrPrefix);
+    if (!found) throw notFound(`sandbox ${idOrPrefix} not found`);
+    await this.lock.run(found.id, async () => {
+      await this.containers.stopAll(found.id);
+      const rec = this.d.store.get(found.id);
+      if (!rec) return;
+      await this.releaseNetwork(rec);
+      this.setState(rec, 'NOTREADY');
+    });
+  }
+
+  private setState(rec: SandboxRecord, state: SandboxState): void {
+    if (rec.state === state) return;
+    rec.state = state;
+    this.d.store.save(rec);
+  }
+
+  /** Force-removes the containers, then every host resource and the row. Gone already: nothing to do. */
+  async remove(idOrPrefix: string): Promise<void> {
+    const found = this.find(idOrPrefix);
+    if (!found) return;
+    await this.lock.run(found.id, async () => {
+      await this.containers.removeAll(found.id);
+      const rec = this.d.store.get(found.id);
+      if (!rec) return;
+      await this.releaseNetwork(rec);
+      unpinNamespaces(this.dir(rec.id));
+      rmSync(this.dir(rec.id), { recursive: true, force: true });
+      this.d.store.delete(rec.id);
+      this.d.log.info({ sandbox: rec.id }, 'sandbox removed');
+    });
+  }
+
+  /**
+   * At start: undo creates a crash interrupted, mark sandboxes whose
+   * namespaces are gone (a reboot wiped the state dir) NOTREADY and release
+   * their network, and retry DELs still owed.
+   */
+  async recover(): Promise<void> {
+    for (const rec of this.d.store.list()) {
+      try {
+        if (rec.state === 'creating') {
+          await this.undoCreate(rec);
+          this.d.log.warn({ sandbox: rec.id }, 'undid a sandbox create interrupted by a crash');
+          continue;
+        }
+        const nsGone = !rec.spec.hostNetwork && !existsSync(namespacePath(this.dir(rec.id), 'net'));
+        if (rec.state === 'READY' && nsGone) {
+          this.setState(rec, 'NOTREADY');
+          this.d.log.warn({ sandbox: rec.id }, 'sandbox namespaces are gone (reboot?): NOTREADY');
+        }
+        if (rec.pendingDel || (nsGone && rec.network)) await this.releaseNetwork(rec);
+      } catch (err) {
+        this.d.log.error({ sandbox: rec.id, err: (err as Error).message }, 'sandbox recovery failed');
+      }
+    }
+  }
+
+  private scheduleDelRetry(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      for (const rec of this.d.store.list().filter((r) => r.pendingDel))
+        void this.lock
+          .run(rec.id, async () => {
+            const cur = this.d.store.get(rec.id);
+            if (cur?.pendingDel) await this.releaseNetwork(cur);
+            this.d.log.info({ sandbox: rec.id }, 'owed network release done');
+          })
+          .catch((err: unknown) => this.d.log.error({ sandbox: rec.id, err: (err as Error).message }, 'network release retry failed'));
+    }, DEL_RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  close(): void {
+    clearTimeout(this.retryTimer);
+  }
+
+  requireReady(idOrPrefix: string): SandboxRecord {
+    const rec = this.get(idOrPrefix);
+    if (rec.state !== 'READY') throw failedPrecondition(`sandbox ${rec.id} is ${rec.state}, not READY`);
+    return rec;
+  }
+}
