@@ -56,6 +56,7 @@ export class Berthd {
       const cni = new CniNetwork({ confDir: cfg.cni.conf_dir, binDirs: cfg.cni.bin_dirs, defaultSubnet: cfg.cni.default_subnet }, log);
       const sandboxes = new Sandboxes({ store: new SandboxStore(db), cni, stateDir: cfg.state, log });
       await sandboxes.recover();
+      void sandboxes.checkNetworks();
       const server = await listenGrpc(cfg.socket, {
         runtime: runtimeServiceHandlers(env, { sandboxes }),
         image: imageServiceHandlers(env, images),

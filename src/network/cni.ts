@@ -198,26 +198,19 @@ export class CniNetwork {
   }
 
   /**
-   * ADD through the chain (loopback beside it). If a plugin fails, the
-   * ones before it are deleted again, and the error names the plugin.
+   * ADD through the chain (loopback beside it). On failure the caller runs
+   * DEL for the whole list, as the spec has a runtime undo a failed ADD.
    */
   async add(a: Attachment, conflist: ConfList): Promise<NetworkState> {
     await this.ensureMasquerade(conflist);
-    const plugins = this.pluginsFor(conflist, a);
     const lo = this.loopback('ADD', a);
     let result: unknown;
-    let done = 0;
     try {
-      for (const plugin of plugins) {
-        result = await this.invoke('ADD', a, conflist, plugin, result);
-        done++;
-      }
-      await lo;
-    } catch (err) {
+      for (const plugin of this.pluginsFor(conflist, a)) result = await this.invoke('ADD', a, conflist, plugin, result);
+    } finally {
       await lo.catch(() => undefined);
-      if (done) await this.delPlugins(a, conflist, plugins.slice(0, done), result).catch(() => undefined);
-      throw err;
     }
+    await lo;
     const ips = (result as { ips?: { address?: string }[] } | undefined)?.ips ?? [];
     const v4 = ips.map((i) => i.address ?? '').find((x) => /^\d+\.\d+\.\d+\.\d+\//.test(x)) ?? ips[0]?.address ?? '';
     return { conflist, result, ip: v4.split('/')[0] };
@@ -226,6 +219,14 @@ export class CniNetwork {
   private async delPlugins(a: Attachment, conflist: ConfList, plugins: PluginConf[], prevResult: unknown): Promise<void> {
     const errors: string[] = [];
     for (const plugin of [...plugins].reverse()) {
+      try {
+        this.findPlugin(plugin.type);
+      } catch (err) {
+        // A plugin that cannot be run now cannot have anything to release
+        // from an ADD that got this far; its DEL would only ever fail.
+        this.log.warn({ sandbox: a.sandboxId, plugin: plugin.type, err: (err as Error).message }, 'skipping DEL of a missing CNI plugin');
+        continue;
+      }
       try {
         await this.invoke('DEL', a, conflist, plugin, prevResult);
       } catch (err) {

@@ -129,9 +129,24 @@ export class Sandboxes {
     });
   }
 
-  /** Releases whatever a create got to: network, namespaces, files, row. Safe to run twice. */
+  /**
+   * Releases whatever a create got to: network, namespaces, files, row.
+   * Safe to run twice. If the network cannot be released, the sandbox is
+   * kept as NOTREADY with the DEL owed, to be retried and removable later.
+   */
   private async undoCreate(rec: SandboxRecord): Promise<void> {
-    if (rec.cniConflist) await this.d.cni.del(this.attachment(rec), rec.network ?? { conflist: rec.cniConflist, result: undefined, ip: '' });
+    if (rec.cniConflist) {
+      try {
+        await this.d.cni.del(this.attachment(rec), rec.network ?? { conflist: rec.cniConflist, result: undefined, ip: '' });
+      } catch (err) {
+        rec.state = 'NOTREADY';
+        rec.pendingDel = true;
+        this.d.store.save(rec);
+        this.scheduleDelRetry();
+        this.d.log.error({ sandbox: rec.id, err: (err as Error).message }, 'network of a failed create not released; kept NOTREADY');
+        return;
+      }
+    }
     unpinNamespaces(this.dir(rec.id));
     rmSync(this.dir(rec.id), { recursive: true, force: true });
     this.d.store.delete(rec.id);
@@ -209,6 +224,22 @@ export class Sandboxes {
         if (rec.pendingDel || (nsGone && rec.network)) await this.releaseNetwork(rec);
       } catch (err) {
         this.d.log.error({ sandbox: rec.id, err: (err as Error).message }, 'sandbox recovery failed');
+      }
+    }
+  }
+
+  /**
+   * CNI CHECK of every READY sandbox's network, one at a time in the
+   * background after a restart: a network that went wrong while berthd was
+   * down is logged rather than found by a pod that cannot talk.
+   */
+  async checkNetworks(): Promise<void> {
+    for (const rec of this.d.store.list()) {
+      if (rec.state !== 'READY' || !rec.network) continue;
+      try {
+        await this.d.cni.check(this.attachment(rec), rec.network);
+      } catch (err) {
+        this.d.log.warn({ sandbox: rec.id, err: (err as Error).message }, 'pod network check failed');
       }
     }
   }
