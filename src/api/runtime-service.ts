@@ -1,26 +1,20 @@
 import * as grpc from '@grpc/grpc-js';
 import type { RuntimeServiceHandlers } from './gen/runtime/RuntimeService.js';
 import { unary, type RpcEnv } from './rpc.js';
-import { BerthError } from '../errors.js';
+import { invalidArgument } from '../errors.js';
 import { idArg, sandboxSpec } from './validate.js';
 import type { Sandboxes } from '../sandbox/sandboxes.js';
 import { sandboxFilter, toPodSandbox, toSandboxStatus } from './sandbox-messages.js';
+import type { Containers } from '../container/containers.js';
+import { containerFilter, containerSpec, toContainer, toContainerStatus } from './container-messages.js';
 
 export interface RuntimeDeps {
   sandboxes: Sandboxes;
+  containers: Containers;
 }
 import { RUNTIME_API_VERSION, RUNTIME_NAME, runtimeVersion } from '../version.js';
 
-function notYet(method: string): never {
-  throw new BerthError('UNIMPLEMENTED', `${method} is not implemented yet`);
-}
-
-export function runtimeServiceHandlers(env: RpcEnv, { sandboxes }: RuntimeDeps): RuntimeServiceHandlers {
-  const pending = <Req, Res>(method: string, idField?: string) =>
-    unary<Req, Res>(env, method, (req) => {
-      if (idField) idArg((req as Record<string, string>)[idField], idField);
-      return notYet(method);
-    });
+export function runtimeServiceHandlers(env: RpcEnv, { sandboxes, containers }: RuntimeDeps): RuntimeServiceHandlers {
   return {
     Version: unary(env, 'Version', () => ({
       version: RUNTIME_API_VERSION,
@@ -45,12 +39,30 @@ export function runtimeServiceHandlers(env: RpcEnv, { sandboxes }: RuntimeDeps):
     ListPodSandbox: unary(env, 'ListPodSandbox', (req) => ({
       items: sandboxes.list(sandboxFilter(req.filter)).map(toPodSandbox),
     })),
-    CreateContainer: pending('CreateContainer'),
-    StartContainer: pending('StartContainer', 'container_id'),
-    StopContainer: pending('StopContainer', 'container_id'),
-    RemoveContainer: pending('RemoveContainer', 'container_id'),
-    ListContainers: pending('ListContainers'),
-    ContainerStatus: pending('ContainerStatus', 'container_id'),
+    CreateContainer: unary(env, 'CreateContainer', async (req) => {
+      const sandboxId = idArg(req.pod_sandbox_id, 'pod_sandbox_id');
+      return { container_id: await containers.create(sandboxId, containerSpec(req.config)) };
+    }),
+    StartContainer: unary(env, 'StartContainer', async (req) => {
+      await containers.start(idArg(req.container_id, 'container_id'));
+      return {};
+    }),
+    StopContainer: unary(env, 'StopContainer', async (req) => {
+      const timeout = Number(req.timeout ?? 0);
+      if (!Number.isSafeInteger(timeout) || timeout < 0) throw invalidArgument(`timeout ${req.timeout} must be >= 0`);
+      await containers.stop(idArg(req.container_id, 'container_id'), timeout);
+      return {};
+    }),
+    RemoveContainer: unary(env, 'RemoveContainer', async (req) => {
+      await containers.remove(idArg(req.container_id, 'container_id'));
+      return {};
+    }),
+    ListContainers: unary(env, 'ListContainers', (req) => ({
+      containers: containers.list(containerFilter(req.filter)).map(toContainer),
+    })),
+    ContainerStatus: unary(env, 'ContainerStatus', (req) => ({
+      status: toContainerStatus(containers.get(idArg(req.container_id, 'container_id'))),
+    })),
     Exec: (call) => call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'Exec is not implemented yet' }),
   };
 }

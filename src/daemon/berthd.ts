@@ -19,6 +19,9 @@ import { Images } from '../image/images.js';
 import { SandboxStore } from '../store/sandbox-store.js';
 import { Sandboxes } from '../sandbox/sandboxes.js';
 import { CniNetwork } from '../network/cni.js';
+import { ContainerStore } from '../store/container-store.js';
+import { Containers } from '../container/containers.js';
+import { OciRuntime } from '../oci/runtime.js';
 
 /** The running daemon: its database, services and socket. */
 export class Berthd {
@@ -29,6 +32,7 @@ export class Berthd {
     private readonly server: grpc.Server,
     private readonly metrics: Metrics,
     private readonly sandboxes: Sandboxes,
+    private readonly containers: Containers,
   ) {}
 
   static async start(cfg: Config, log: Logger): Promise<Berthd> {
@@ -43,28 +47,36 @@ export class Berthd {
       const metrics = new Metrics();
       const env = { log, metrics };
       const progress = new PullProgressHub();
+      const layers = new LayerStore(cfg.root);
+      const containerStore = new ContainerStore(db);
       const images = new Images({
         store: new ImageStore(db),
         registry: new RegistryClient(cfg.registries),
         content: new ContentStore(cfg.root),
-        layers: new LayerStore(cfg.root),
+        layers,
         progress,
         log,
+        layersInUse: () => containerStore.list().flatMap((c) => c.layers),
         onPullBytes: (n) => metrics.pullBytes.inc(n),
       });
-      images.recover();
       const cni = new CniNetwork({ confDir: cfg.cni.conf_dir, binDirs: cfg.cni.bin_dirs, defaultSubnet: cfg.cni.default_subnet }, log);
       const sandboxes = new Sandboxes({ store: new SandboxStore(db), cni, stateDir: cfg.state, log });
+      const runtime = new OciRuntime({ runtime: cfg.runtime, conmon: cfg.conmon, stateDir: cfg.state });
+      const containers = new Containers({ store: containerStore, sandboxes, images, layers, runtime, stateDir: cfg.state, rootDir: cfg.root, log });
+      sandboxes.attachContainers(containers);
+      containers.watchExits();
+      await containers.recover();
+      images.recover();
       await sandboxes.recover();
       void sandboxes.checkNetworks();
       const server = await listenGrpc(cfg.socket, {
-        runtime: runtimeServiceHandlers(env, { sandboxes }),
+        runtime: runtimeServiceHandlers(env, { sandboxes, containers }),
         image: imageServiceHandlers(env, images),
         progress: progressServiceHandlers(env, progress),
       });
       if (cfg.metrics_address) await metrics.listen(cfg.metrics_address);
       log.info({ socket: cfg.socket, root: cfg.root, state: cfg.state }, 'berthd serving');
-      return new Berthd(cfg, log, db, server, metrics, sandboxes);
+      return new Berthd(cfg, log, db, server, metrics, sandboxes, containers);
     } catch (err) {
       db.close();
       throw err;
@@ -76,6 +88,7 @@ export class Berthd {
     await shutdownGrpc(this.server, this.cfg.shutdown_grace_seconds * 1000);
     this.metrics.close();
     this.sandboxes.close();
+    this.containers.close();
     this.db.close();
     rmSync(this.cfg.socket, { force: true });
     this.log.info('berthd stopped');

@@ -8,53 +8,14 @@ import { Transform, type Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { BerthError } from '../errors.js';
 import { host, S_IFBLK, S_IFCHR, S_IFIFO } from '../host/native.js';
+import { resolveInRoot } from '../host/root-path.js';
 import type { LayerCompression } from './manifest.js';
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
-const MAX_SYMLINKS = 255;
 
 function layerError(msg: string): BerthError {
   return new BerthError('FAILED_PRECONDITION', `layer: ${msg}`);
-}
-
-/**
- * Resolves `parts` (already lexically clean) to a real path inside `root`,
- * following symlinks as if `root` were `/`: a link to `/etc` or `../../x`
- * lands inside root, never outside it. Missing components are taken as
- * directories to be created.
- */
-function resolveInRoot(root: string, parts: string[], knownDirs: Set<string>): string {
-  const queue = [...parts];
-  const resolved: string[] = [];
-  let links = 0;
-  while (queue.length) {
-    const p = queue.shift()!;
-    if (p === '..') {
-      resolved.pop();
-      continue;
-    }
-    const candidate = posix.join(root, ...resolved, p);
-    if (knownDirs.has(candidate)) {
-      resolved.push(p);
-      continue;
-    }
-    const st = fs.lstatSync(candidate, { throwIfNoEntry: false });
-    if (!st) {
-      resolved.push(p);
-      continue;
-    }
-    if (st.isSymbolicLink()) {
-      if (++links > MAX_SYMLINKS) throw layerError(`too many symlinks resolving ${parts.join('/')}`);
-      const target = fs.readlinkSync(candidate);
-      if (target.startsWith('/')) resolved.length = 0;
-      queue.unshift(...target.split('/').filter((x) => x && x !== '.'));
-      continue;
-    }
-    resolved.push(p);
-    if (st.isDirectory()) knownDirs.add(candidate);
-  }
-  return posix.join(root, ...resolved);
 }
 
 /** The entry's path as clean components relative to the layer root. */

@@ -1,0 +1,349 @@
+import { existsSync, mkdirSync, readFileSync, statSync, watch, writeFileSync, rmSync, type FSWatcher } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Logger } from '../daemon/log.js';
+import { BerthError, failedPrecondition, internal, notFound, withContext } from '../errors.js';
+import { newId, nowNs, resolvePrefix } from '../ids.js';
+import { KeyedLock } from '../keyed-lock.js';
+import type { ContainerRecord, ContainerState, ContainerStore } from '../store/container-store.js';
+import type { Sandboxes } from '../sandbox/sandboxes.js';
+import type { Images } from '../image/images.js';
+import type { LayerStore } from '../image/layer-store.js';
+import { CreateFailed, type OciRuntime } from '../oci/runtime.js';
+import { buildOciSpec } from '../oci/spec.js';
+import { effectiveCapabilities } from '../oci/capabilities.js';
+import { namespacePath } from '../sandbox/namespaces.js';
+import { HOSTNAME, HOSTS, RESOLV } from '../sandbox/files.js';
+import { processArgs, processEnv, resolveUser } from './process.js';
+import { mountRootfs, removeDirs, unmountRootfs } from './rootfs.js';
+import { clampOomScoreAdj, containerCgroupsPath } from './cgroups.js';
+import type { ContainerSpec } from './spec.js';
+
+export interface ContainerFilter {
+  id?: string;
+  name?: string;
+  state?: Exclude<ContainerState, 'creating'>;
+  sandboxId?: string;
+  labels?: Record<string, string>;
+}
+
+export interface ContainersDeps {
+  store: ContainerStore;
+  sandboxes: Sandboxes;
+  images: Images;
+  layers: LayerStore;
+  runtime: OciRuntime;
+  stateDir: string;
+  rootDir: string;
+  log: Logger;
+}
+
+const KILL_WAIT_MS = 10_000;
+
+function stopSignal(configured: string | undefined): string {
+  const s = (configured ?? '').trim().toUpperCase();
+  if (!s) return 'SIGTERM';
+  if (/^\d+$/.test(s)) return s;
+  const name = s.startsWith('SIG') ? s : `SIG${s}`;
+  return name in osConstants.signals ? name : 'SIGTERM';
+}
+
+/** Containers: OCI bundles over overlay roots, run by runc under conmon. */
+export class Containers {
+  readonly lock = new KeyedLock();
+  private readonly exitWaiters = new Map<string, Set<() => void>>();
+  private watcher: FSWatcher | undefined;
+
+  constructor(private readonly d: ContainersDeps) {
+    mkdirSync(join(d.stateDir, 'containers'), { recursive: true, mode: 0o711 });
+    mkdirSync(join(d.rootDir, 'containers'), { recursive: true, mode: 0o700 });
+  }
+
+  /** Learns of exits from conmon's exit files through inotify, not by polling containers. */
+  watchExits(): void {
+    this.watcher = watch(this.d.runtime.exitDir, (_event, file) => {
+      if (!file || !/^[0-9a-f]{64}$/.test(file) || !existsSync(this.d.runtime.exitFile(file))) return;
+      for (const w of this.exitWaiters.get(file) ?? []) w();
+      void this.lock
+        .run(file, async () => this.recordExit(file))
+        .catch((err: unknown) => this.d.log.error({ container: file, err: (err as Error).message }, 'recording an exit failed'));
+    });
+  }
+
+  close(): void {
+    this.watcher?.close();
+  }
+
+  private waitExit(id: string, ms: number): Promise<boolean> {
+    if (existsSync(this.d.runtime.exitFile(id))) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let set = this.exitWaiters.get(id);
+      if (!set) this.exitWaiters.set(id, (set = new Set()));
+      const done = (ok: boolean) => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        set!.delete(wake);
+        if (!set!.size) this.exitWaiters.delete(id);
+        resolve(ok);
+      };
+      const wake = () => done(true);
+      set.add(wake);
+      const timer = setTimeout(() => done(existsSync(this.d.runtime.exitFile(id))), ms);
+      // inotify may coalesce events under load; a slow check backs it up while someone waits.
+      const poll = setInterval(() => existsSync(this.d.runtime.exitFile(id)) && done(true), 250);
+    });
+  }
+
+  private bundle(id: string): string {
+    return join(this.d.stateDir, 'containers', id);
+  }
+
+  find(idOrPrefix: string): ContainerRecord | undefined {
+    const id = resolvePrefix(idOrPrefix, (p) => this.d.store.idsByPrefix(p), 'container');
+    const rec = id ? this.d.store.get(id) : undefined;
+    return rec && rec.state !== 'creating' ? this.refresh(rec) : undefined;
+  }
+
+  get(idOrPrefix: string): ContainerRecord {
+    const rec = this.find(idOrPrefix);
+    if (!rec) throw notFound(`container ${idOrPrefix} not found`);
+    return rec;
+  }
+
+  list(f: ContainerFilter = {}): ContainerRecord[] {
+    return this.d.store
+      .list()
+      .filter((c) => c.state !== 'creating')
+      .map((c) => this.refresh(c))
+      .filter((c) => !f.id || c.id.startsWith(f.id))
+      .filter((c) => !f.name || c.spec.name === f.name)
+      .filter((c) => !f.state || c.state === f.state)
+      .filter((c) => !f.sandboxId || c.sandboxId.startsWith(f.sandboxId))
+      .filter((c) => Object.entries(f.labels ?? {}).every(([k, v]) => c.spec.labels[k] === v));
+  }
+
+  /** A RUNNING record whose exit file exists is brought up to date (an inotify event may still be queued). */
+  private refresh(rec: ContainerRecord): ContainerRecord {
+    if (rec.state === 'RUNNING' && existsSync(this.d.runtime.exitFile(rec.id))) return this.recordExit(rec.id) ?? rec;
+    return rec;
+  }
+
+  async create(sandboxId: string, spec: ContainerSpec): Promise<string> {
+    const sandbox = this.d.sandboxes.requireReady(sandboxId);
+    const image = this.d.images.find(spec.image);
+    if (!image) throw notFound(`image ${spec.image} not found: pull it first`);
+    const logPath = sandbox.spec.logDirectory && spec.logPath ? join(sandbox.spec.logDirectory, spec.logPath) : '';
+    const id = newId();
+    const rec: ContainerRecord = {
+      id,
+      sandboxId: sandbox.id,
+      state: 'creating',
+      createdAt: nowNs(),
+      startedAt: '0',
+      finishedAt: '0',
+      exitCode: 0,
+      reason: '',
+      spec,
+      image: spec.image,
+      imageId: image.id,
+      layers: image.layers.map((l) => l.chainId),
+      bundle: this.bundle(id),
+      upper: join(this.d.rootDir, 'containers', id),
+      logPath,
+      stopSignal: stopSignal(image.config.StopSignal),
+      pid: 0,
+    };
+    this.d.store.insert(rec);
+    return this.lock.run(id, async () => {
+      try {
+        const rootfs = join(rec.bundle, 'rootfs');
+        mkdirSync(rec.bundle, { recursive: true, mode: 0o711 });
+        const lowers = [...rec.layers].reverse().map((c) => this.d.layers.diffDir(c));
+        mountRootfs(rootfs, lowers, join(rec.upper, 'upper'), join(rec.upper, 'work'));
+        const user = resolveUser(spec, image.config, rootfs);
+        const args = processArgs(spec, image.config);
+        const env = processEnv(spec, image.config, sandbox.hostname);
+        const capabilities = effectiveCapabilities(spec.capAdd, spec.capDrop, spec.privileged);
+        for (const m of spec.mounts) if (!existsSync(m.hostPath)) mkdirSync(m.hostPath, { recursive: true });
+        const sdir = this.d.sandboxes.dir(sandbox.id);
+        const ociSpec = buildOciSpec({
+          spec,
+          process: { args, env, cwd: spec.workingDir || image.config.WorkingDir || '/', user },
+          capabilities,
+          oomScoreAdj: clampOomScoreAdj(spec.resources.oomScoreAdj),
+          rootfs,
+          pod: {
+            netns: sandbox.spec.hostNetwork ? '' : namespacePath(sdir, 'net'),
+            utsns: sandbox.spec.hostNetwork ? '' : namespacePath(sdir, 'uts'),
+            ipcns: sandbox.spec.hostIpc ? '' : namespacePath(sdir, 'ipc'),
+            hostPid: sandbox.spec.hostPid,
+            files: { hosts: join(sdir, HOSTS), resolv: join(sdir, RESOLV), hostname: join(sdir, HOSTNAME) },
+          },
+          cgroupsPath: containerCgroupsPath(sandbox.spec.cgroupParent, id),
+        });
+        writeFileSync(join(rec.bundle, 'config.json'), JSON.stringify(ociSpec));
+        rec.state = 'CREATED';
+        this.d.store.save(rec);
+        this.d.log.info({ container: id, sandbox: sandbox.id, name: spec.name }, 'container created');
+        return id;
+      } catch (err) {
+        this.undoCreate(rec);
+        throw withContext(`create container ${spec.name}`, err);
+      }
+    });
+  }
+
+  private undoCreate(rec: ContainerRecord): void {
+    try {
+      unmountRootfs(join(rec.bundle, 'rootfs'));
+      removeDirs(rec.bundle, rec.upper);
+      this.d.store.delete(rec.id);
+    } catch (err) {
+      this.d.log.error({ container: rec.id, err: (err as Error).message }, 'undo of a failed create failed');
+    }
+  }
+
+  /** CREATED → RUNNING. A process that cannot start leaves the container EXITED with the reason. */
+  async start(idOrPrefix: string): Promise<void> {
+    const found = this.get(idOrPrefix);
+    await this.lock.run(found.id, async () => {
+      const rec = this.d.store.get(found.id)!;
+      if (rec.state !== 'CREATED') throw failedPrecondition(`container ${rec.id} is ${rec.state}, not CREATED`);
+      if (rec.logPath) mkdirSync(dirname(rec.logPath), { recursive: true });
+      try {
+        const { pid } = await this.d.runtime.create(rec.id, rec.spec.name, {
+          bundle: rec.bundle,
+          logPath: rec.logPath,
+          tty: rec.spec.tty,
+          stdin: rec.spec.stdin,
+        });
+        rec.pid = pid;
+        await this.d.runtime.start(rec.id);
+      } catch (err) {
+        const reason = err instanceof CreateFailed ? err.reason : (err as Error).message;
+        await this.d.runtime.delete(rec.id).catch(() => undefined);
+        rec.state = 'EXITED';
+        rec.startedAt = '0';
+        rec.finishedAt = nowNs();
+        rec.exitCode = 128;
+        rec.reason = `StartError: ${reason}`;
+        this.d.store.save(rec);
+        throw new BerthError('FAILED_PRECONDITION', `start container ${rec.id}: ${reason}`);
+      }
+      rec.state = 'RUNNING';
+      rec.startedAt = nowNs();
+      this.d.store.save(rec);
+    });
+  }
+
+  /**
+   * Records what conmon wrote when the container exited: exit code, finish
+   * time, and OOMKilled if the memory cgroup killed it. Idempotent.
+   */
+  private recordExit(id: string): ContainerRecord | undefined {
+    const rec = this.d.store.get(id);
+    if (!rec || rec.state === 'EXITED' || rec.state === 'creating') return rec;
+    const file = this.d.runtime.exitFile(id);
+    let code = 255;
+    let finished = nowNs();
+    try {
+      const n = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+      if (Number.isFinite(n) && n >= 0) code = n;
+      finished = (BigInt(Math.round(statSync(file).mtimeMs * 1000)) * 1000n).toString();
+    } catch {
+      /* no exit file: the container is gone without a word (reboot, conmon killed) */
+    }
+    if (BigInt(finished) < BigInt(rec.startedAt)) finished = rec.startedAt;
+    rec.state = 'EXITED';
+    rec.exitCode = code;
+    rec.finishedAt = finished;
+    rec.reason = existsSync(join(rec.bundle, 'oom')) ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error';
+    this.d.store.save(rec);
+    this.d.log.info({ container: id, exitCode: code, reason: rec.reason }, 'container exited');
+    return rec;
+  }
+
+  /** Signals the stop signal, waits `timeoutSec`, then SIGKILL; returns once the process is gone. */
+  async stop(idOrPrefix: string, timeoutSec: number): Promise<void> {
+    const found = this.get(idOrPrefix);
+    await this.lock.run(found.id, () => this.stopLocked(found.id, timeoutSec));
+  }
+
+  private async stopLocked(id: string, timeoutSec: number): Promise<void> {
+    const rec = this.d.store.get(id);
+    if (!rec || rec.state === 'EXITED') return;
+    if (rec.state === 'CREATED') {
+      rec.state = 'EXITED';
+      rec.finishedAt = nowNs();
+      rec.reason = 'Completed';
+      this.d.store.save(rec);
+      return;
+    }
+    if (timeoutSec > 0) {
+      await this.d.runtime.kill(id, rec.stopSignal).catch(() => undefined);
+      if (await this.waitExit(id, timeoutSec * 1000)) {
+        this.recordExit(id);
+        return;
+      }
+    }
+    await this.d.runtime.kill(id, 'SIGKILL', true).catch(() => undefined);
+    if (!(await this.waitExit(id, KILL_WAIT_MS)) && (await this.d.runtime.state(id))?.status === 'running')
+      throw internal(`container ${id} did not die within ${KILL_WAIT_MS} ms of SIGKILL`);
+    this.recordExit(id);
+  }
+
+  /** Force-removes: kill, runtime delete, unmount, files, row. Gone already: nothing to do. */
+  async remove(idOrPrefix: string): Promise<void> {
+    const found = this.find(idOrPrefix);
+    if (!found) return;
+    await this.lock.run(found.id, () => this.removeLocked(found.id));
+  }
+
+  private async removeLocked(id: string): Promise<void> {
+    const rec = this.d.store.get(id);
+    if (!rec) return;
+    if (rec.state === 'RUNNING') await this.stopLocked(id, 0);
+    await this.d.runtime.delete(id);
+    unmountRootfs(join(rec.bundle, 'rootfs'));
+    removeDirs(rec.bundle, rec.upper);
+    rmSync(this.d.runtime.exitFile(id), { force: true });
+    this.d.store.delete(id);
+    this.d.log.info({ container: id }, 'container removed');
+  }
+
+  async stopAll(sandboxId: string): Promise<void> {
+    await Promise.all(this.d.store.inSandbox(sandboxId).map((c) => this.lock.run(c.id, () => this.stopLocked(c.id, 0))));
+  }
+
+  async removeAll(sandboxId: string): Promise<void> {
+    await Promise.all(this.d.store.inSandbox(sandboxId).map((c) => this.lock.run(c.id, () => this.removeLocked(c.id))));
+  }
+
+  /**
+   * At start: undo creates a crash interrupted, and record exits that
+   * happened while berthd was down (or that a reboot caused).
+   */
+  async recover(): Promise<void> {
+    for (const rec of this.d.store.list()) {
+      try {
+        if (rec.state === 'creating') {
+          this.undoCreate(rec);
+          continue;
+        }
+        if (rec.state === 'RUNNING') {
+          const alive = existsSync(this.d.runtime.exitFile(rec.id)) ? false : (await this.d.runtime.state(rec.id))?.status === 'running';
+          if (!alive) this.recordExit(rec.id);
+        } else if (rec.state === 'CREATED' && !existsSync(join(rec.bundle, 'config.json'))) {
+          // A reboot took the bundle; the container can never start.
+          rec.state = 'EXITED';
+          rec.exitCode = 255;
+          rec.finishedAt = nowNs();
+          rec.reason = 'Error';
+          this.d.store.save(rec);
+        }
+      } catch (err) {
+        this.d.log.error({ container: rec.id, err: (err as Error).message }, 'container recovery failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { invalidArgument, failedPrecondition, quote } from '../errors.js';
+import { pathInRoot } from '../host/root-path.js';
+import type { ImageConfig } from '../image/manifest.js';
+import type { ContainerSpec } from './spec.js';
+
+export interface ProcessUser {
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+}
+
+export interface ContainerProcess {
+  args: string[];
+  env: string[];
+  cwd: string;
+  user: ProcessUser;
+}
+
+const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * Command and args as Kubernetes merges them with the image: `command`
+ * replaces the Entrypoint (and drops the image's Cmd), `args` replace the Cmd.
+ */
+export function processArgs(spec: ContainerSpec, image: ImageConfig): string[] {
+  const entrypoint = spec.command.length ? spec.command : (image.Entrypoint ?? []);
+  const cmd = spec.args.length ? spec.args : spec.command.length ? [] : (image.Cmd ?? []);
+  const args = [...entrypoint, ...cmd];
+  if (!args.length) throw invalidArgument('no command: the config has neither command nor args, and the image neither Entrypoint nor Cmd');
+  return args;
+}
+
+/** Image Env, then the config's envs replacing same-named ones and adding the rest. */
+export function processEnv(spec: ContainerSpec, image: ImageConfig, hostname: string): string[] {
+  const env = new Map<string, string>();
+  for (const kv of image.Env ?? []) {
+    const eq = kv.indexOf('=');
+    env.set(eq < 0 ? kv : kv.slice(0, eq), eq < 0 ? '' : kv.slice(eq + 1));
+  }
+  if (!env.has('PATH')) env.set('PATH', DEFAULT_PATH.slice(5));
+  if (hostname && !env.has('HOSTNAME')) env.set('HOSTNAME', hostname);
+  for (const [k, v] of spec.envs) env.set(k, v);
+  return [...env].map(([k, v]) => `${k}=${v}`);
+}
+
+interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
+function readInRoot(rootfs: string, path: string): string {
+  try {
+    return readFileSync(pathInRoot(rootfs, path), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function passwd(rootfs: string): PasswdEntry[] {
+  return readInRoot(rootfs, '/etc/passwd')
+    .split('\n')
+    .map((l) => l.split(':'))
+    .filter((f) => f.length >= 4 && /^\d+$/.test(f[2]) && /^\d+$/.test(f[3]))
+    .map((f) => ({ name: f[0], uid: Number(f[2]), gid: Number(f[3]) }));
+}
+
+function groups(rootfs: string): { name: string; gid: number; members: string[] }[] {
+  return readInRoot(rootfs, '/etc/group')
+    .split('\n')
+    .map((l) => l.split(':'))
+    .filter((f) => f.length >= 3 && /^\d+$/.test(f[2]))
+    .map((f) => ({ name: f[0], gid: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) }));
+}
+
+/**
+ * The process's uid, gid and supplementary groups: linux.user if it sets a
+ * uid, else the image's User (a number or a name looked up in the image's
+ * /etc/passwd and /etc/group, each optionally with :group).
+ */
+export function resolveUser(spec: ContainerSpec, image: ImageConfig, rootfs: string): ProcessUser {
+  const users = passwd(rootfs);
+  let uid: number;
+  let gid: number;
+  let name: string | undefined;
+  if (spec.user) {
+    uid = spec.user.uid;
+    const entry = users.find((u) => u.uid === uid);
+    name = entry?.name;
+    gid = spec.user.gid ?? entry?.gid ?? 0;
+  } else {
+    const [userPart, groupPart] = (image.User ?? '').split(':', 2);
+    if (!userPart) {
+      uid = 0;
+      gid = 0;
+      name = users.find((u) => u.uid === 0)?.name;
+    } else if (/^\d+$/.test(userPart)) {
+      uid = Number(userPart);
+      const entry = users.find((u) => u.uid === uid);
+      name = entry?.name;
+      gid = entry?.gid ?? 0;
+    } else {
+      const entry = users.find((u) => u.name === userPart);
+      if (!entry) throw failedPrecondition(`image user ${quote(userPart)} is not in the image's /etc/passwd`);
+      ({ uid, gid } = entry);
+      name = entry.name;
+    }
+    if (groupPart) {
+      if (/^\d+$/.test(groupPart)) gid = Number(groupPart);
+      else {
+        const g = groups(rootfs).find((x) => x.name === groupPart);
+        if (!g) throw failedPrecondition(`image group ${quote(groupPart)} is not in the image's /etc/group`);
+        gid = g.gid;
+      }
+    }
+  }
+  const supplementary = name ? groups(rootfs).filter((g) => g.members.includes(name!)).map((g) => g.gid) : [];
+  const additional = [...new Set([...supplementary, ...spec.additionalGids])].filter((g) => g !== gid);
+  return { uid, gid, additionalGids: additional };
+}

@@ -1,0 +1,168 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { execFile } from '../host/exec.js';
+import { BerthError, internal } from '../errors.js';
+import { which } from '../host/which.js';
+
+export interface RuntimeSettings {
+  /** runc or crun */
+  runtime: string;
+  conmon: string;
+  stateDir: string;
+}
+
+export interface CreateOptions {
+  bundle: string;
+  /** Absolute CRI log file, or '' for none. */
+  logPath: string;
+  tty: boolean;
+  stdin: boolean;
+}
+
+/** Why `runtime create` failed, from the runtime's own words. */
+export class CreateFailed extends BerthError {
+  constructor(readonly reason: string) {
+    super('FAILED_PRECONDITION', reason);
+  }
+}
+
+/** Reads conmon's sync pipe: one JSON line, `{"data": pid}` or `{"data": -1, "message": …}`. */
+function readSyncMessage(pipe: Readable, timeoutMs: number): Promise<{ data: number; message?: string }> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => {
+      pipe.destroy();
+      reject(internal(`conmon gave no answer in ${timeoutMs} ms`));
+    }, timeoutMs);
+    pipe.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const nl = buf.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      pipe.destroy();
+      try {
+        resolve(JSON.parse(buf.slice(0, nl)) as { data: number; message?: string });
+      } catch {
+        reject(internal(`conmon sent ${buf.slice(0, 200)}`));
+      }
+    });
+    pipe.on('end', () => {
+      clearTimeout(timer);
+      reject(internal('conmon exited without reporting the container'));
+    });
+    pipe.on('error', () => undefined);
+  });
+}
+
+/**
+ * runc (or crun) driven through conmon, as CRI-O does: conmon creates the
+ * container, holds its stdio, writes the CRI log and records the exit code
+ * in the exit dir, so nothing of a container lives in berthd.
+ */
+export class OciRuntime {
+  readonly root: string;
+  readonly exitDir: string;
+  private readonly socketDir: string;
+
+  private readonly s: RuntimeSettings;
+
+  /** Throws a StartupError-worthy message if runc/crun or conmon is not there. */
+  constructor(settings: RuntimeSettings) {
+    const runtime = which(settings.runtime);
+    const conmon = which(settings.conmon);
+    if (!runtime) throw new Error(`OCI runtime ${settings.runtime} not found (set runtime / --runtime)`);
+    if (!conmon) throw new Error(`conmon ${settings.conmon} not found (set conmon / --conmon)`);
+    this.s = { ...settings, runtime, conmon };
+    this.root = join(settings.stateDir, 'runc');
+    this.exitDir = join(settings.stateDir, 'exits');
+    this.socketDir = join(settings.stateDir, 'sockets');
+    for (const d of [this.root, this.exitDir, this.socketDir]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  }
+
+  exitFile(id: string): string {
+    return join(this.exitDir, id);
+  }
+
+  /** Starts conmon, which runs `runtime create`; resolves with the container's pid. */
+  async create(id: string, name: string, o: CreateOptions): Promise<{ pid: number }> {
+    const args = [
+      '--api-version',
+      '-c', id,
+      // The attach socket path must fit a sockaddr_un; a unique prefix does.
+      '-u', id.slice(0, 20),
+      '-n', name,
+      '-r', this.s.runtime,
+      '-b', o.bundle,
+      '-p', join(o.bundle, 'pidfile'),
+      '-P', join(o.bundle, 'conmon.pid'),
+      '--persist-dir', o.bundle,
+      '--exit-dir', this.exitDir,
+      '--socket-dir-path', this.socketDir,
+      '--log-level', 'error',
+      '--runtime-arg', `--root=${this.root}`,
+      '-l', o.logPath ? `k8s-file:${o.logPath}` : 'none:',
+    ];
+    if (o.tty) args.push('-t');
+    if (o.stdin) args.push('-i');
+    const child = spawn(this.s.conmon, args, {
+      cwd: o.bundle,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      env: { ...process.env, _OCI_SYNCPIPE: '3' },
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const spawned = new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (err) => reject(internal(`start ${this.s.conmon}: ${err.message}`)));
+    });
+    await spawned;
+    let msg;
+    try {
+      msg = await readSyncMessage(child.stdio[3] as Readable, 60_000);
+    } catch (err) {
+      throw stderr.trim() ? internal(`conmon: ${stderr.trim()}`) : err;
+    } finally {
+      child.stderr!.destroy();
+      child.unref();
+    }
+    if (msg.data < 0) throw new CreateFailed(cleanRuntimeError(msg.message ?? stderr));
+    return { pid: msg.data };
+  }
+
+  private async run(args: string[], what: string): Promise<string> {
+    const r = await execFile(this.s.runtime, [`--root=${this.root}`, ...args], { timeoutMs: 60_000 });
+    if (r.code !== 0) throw internal(`${what}: ${cleanRuntimeError(r.stderr) || 'exit ' + r.code}`);
+    return r.stdout;
+  }
+
+  async start(id: string): Promise<void> {
+    await this.run(['start', id], `start ${id}`);
+  }
+
+  /** Sends a signal to the container's init, or with `all` to every process in it. */
+  async kill(id: string, signal: string, all = false): Promise<void> {
+    await this.run(['kill', ...(all ? ['--all'] : []), id, signal], `kill ${id}`);
+  }
+
+  async delete(id: string): Promise<void> {
+    const r = await execFile(this.s.runtime, [`--root=${this.root}`, 'delete', '--force', id], { timeoutMs: 60_000 });
+    if (r.code !== 0 && !/does not exist|not found/.test(r.stderr)) throw internal(`delete ${id}: ${cleanRuntimeError(r.stderr)}`);
+  }
+
+  /** The runtime's view of a container, or undefined if it has none. */
+  async state(id: string): Promise<{ status: string; pid: number } | undefined> {
+    const r = await execFile(this.s.runtime, [`--root=${this.root}`, 'state', id], { timeoutMs: 60_000 });
+    if (r.code !== 0) return undefined;
+    return JSON.parse(r.stdout) as { status: string; pid: number };
+  }
+}
+
+/** runc's logfmt lines (`time=… level=error msg="…"`) down to the message. */
+export function cleanRuntimeError(text: string): string {
+  const msgs = [...text.matchAll(/msg="((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\"/g, '"'));
+  const out = (msgs.length ? msgs[msgs.length - 1] : text).trim();
+  return out.length > 600 ? out.slice(0, 600) + '…' : out;
+}

@@ -1,0 +1,135 @@
+import type { Db } from './db.js';
+import { alreadyExists } from '../errors.js';
+import type { ContainerSpec } from '../container/spec.js';
+
+/** 'creating' rows are intents: a crash mid-create leaves one for recovery to undo. */
+export type ContainerState = 'creating' | 'CREATED' | 'RUNNING' | 'EXITED';
+
+export interface ContainerData {
+  spec: ContainerSpec;
+  /** The image as the config named it, and the id it resolved to. */
+  image: string;
+  imageId: string;
+  /** Chain ids of the image layers under the rootfs, which image GC must keep. */
+  layers: string[];
+  bundle: string;
+  upper: string;
+  /** Absolute path of the CRI log file, or ''. */
+  logPath: string;
+  stopSignal: string;
+  pid: number;
+}
+
+export interface ContainerRecord extends ContainerData {
+  id: string;
+  sandboxId: string;
+  state: ContainerState;
+  createdAt: string;
+  startedAt: string;
+  finishedAt: string;
+  exitCode: number;
+  reason: string;
+}
+
+interface Row {
+  id: string;
+  sandbox_id: string;
+  state: ContainerState;
+  created_at: string;
+  started_at: string;
+  finished_at: string;
+  exit_code: number;
+  reason: string;
+  data: string;
+}
+
+export class ContainerStore {
+  private readonly q;
+
+  constructor(db: Db) {
+    this.q = {
+      insert: db.prepare(
+        'INSERT INTO containers (id, sandbox_id, name, attempt, state, created_at, data) VALUES (@id, @sandbox_id, @name, @attempt, @state, @created_at, @data)',
+      ),
+      get: db.prepare<[string], Row>('SELECT * FROM containers WHERE id = ?'),
+      all: db.prepare<[], Row>('SELECT * FROM containers ORDER BY created_at'),
+      bySandbox: db.prepare<[string], Row>('SELECT * FROM containers WHERE sandbox_id = ? ORDER BY created_at'),
+      byPrefix: db.prepare<[string, string], { id: string }>("SELECT id FROM containers WHERE id >= ? AND id < ? || 'g' LIMIT 2"),
+      update: db.prepare(
+        'UPDATE containers SET state = @state, started_at = @started_at, finished_at = @finished_at, exit_code = @exit_code, reason = @reason, data = @data WHERE id = @id',
+      ),
+      delete: db.prepare<[string]>('DELETE FROM containers WHERE id = ?'),
+    };
+  }
+
+  private record(row: Row): ContainerRecord {
+    return {
+      ...(JSON.parse(row.data) as ContainerData),
+      id: row.id,
+      sandboxId: row.sandbox_id,
+      state: row.state,
+      createdAt: row.created_at,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      exitCode: row.exit_code,
+      reason: row.reason,
+    };
+  }
+
+  private data(rec: ContainerRecord): string {
+    const { spec, image, imageId, layers, bundle, upper, logPath, stopSignal, pid } = rec;
+    return JSON.stringify({ spec, image, imageId, layers, bundle, upper, logPath, stopSignal, pid } satisfies ContainerData);
+  }
+
+  /** Inserts a new container; a taken (name, attempt) in the sandbox is ALREADY_EXISTS. */
+  insert(rec: ContainerRecord): void {
+    try {
+      this.q.insert.run({
+        id: rec.id,
+        sandbox_id: rec.sandboxId,
+        name: rec.spec.name,
+        attempt: rec.spec.attempt,
+        state: rec.state,
+        created_at: rec.createdAt,
+        data: this.data(rec),
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
+        throw alreadyExists(`a container named ${rec.spec.name} (attempt ${rec.spec.attempt}) exists already in sandbox ${rec.sandboxId}`);
+      throw err;
+    }
+  }
+
+  get(id: string): ContainerRecord | undefined {
+    const row = this.q.get.get(id);
+    return row && this.record(row);
+  }
+
+  list(): ContainerRecord[] {
+    return this.q.all.all().map((r) => this.record(r));
+  }
+
+  inSandbox(sandboxId: string): ContainerRecord[] {
+    return this.q.bySandbox.all(sandboxId).map((r) => this.record(r));
+  }
+
+  idsByPrefix(prefix: string): string[] {
+    return this.q.byPrefix.all(prefix, prefix).map((r) => r.id);
+  }
+
+  save(rec: ContainerRecord): void {
+    this.q.update.run({
+      id: rec.id,
+      state: rec.state,
+      started_at: rec.startedAt,
+      finished_at: rec.finishedAt,
+      exit_code: rec.exitCode,
+      reason: rec.reason,
+      data: this.data(rec),
+    });
+  }
+
+  delete(id: string): void {
+    this.q.delete.run(id);
+  }
+}
