@@ -4,11 +4,13 @@ import { loadProtos } from './proto.js';
 import type { RuntimeServiceHandlers } from './gen/runtime/RuntimeService.js';
 import type { ImageServiceHandlers } from './gen/runtime/ImageService.js';
 import type { PullProgressHandlers } from './gen/berth/v1/PullProgress.js';
+import type { ContainerInfoHandlers } from './gen/berth/v1/ContainerInfo.js';
 
 export interface ServiceHandlers {
   runtime: RuntimeServiceHandlers;
   image: ImageServiceHandlers;
   progress: PullProgressHandlers;
+  info: ContainerInfoHandlers;
 }
 
 /** Serves the seed's two services and berth's own on one unix socket. */
@@ -22,6 +24,7 @@ export async function listenGrpc(socket: string, handlers: ServiceHandlers): Pro
   server.addService(protos.runtime.RuntimeService.service, handlers.runtime);
   server.addService(protos.runtime.ImageService.service, handlers.image);
   server.addService(protos.berth.PullProgress.service, handlers.progress);
+  server.addService(protos.berth.ContainerInfo.service, handlers.info);
   await new Promise<void>((resolve, reject) =>
     server.bindAsync(`unix:${socket}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
   );

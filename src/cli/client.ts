@@ -3,6 +3,7 @@ import { loadProtos } from '../api/proto.js';
 import type { RuntimeServiceClient } from '../api/gen/runtime/RuntimeService.js';
 import type { ImageServiceClient } from '../api/gen/runtime/ImageService.js';
 import type { PullProgressClient } from '../api/gen/berth/v1/PullProgress.js';
+import type { ContainerInfoClient } from '../api/gen/berth/v1/ContainerInfo.js';
 
 export const DEFAULT_ENDPOINT = '/run/berth/berth.sock';
 
@@ -10,6 +11,7 @@ export interface Clients {
   runtime: RuntimeServiceClient;
   image: ImageServiceClient;
   progress: PullProgressClient;
+  info: ContainerInfoClient;
   close(): void;
 }
 
@@ -23,6 +25,7 @@ export function connectClients(endpoint: string): Clients {
     runtime: new runtime.RuntimeService(address, creds, opts),
     image: new runtime.ImageService(address, creds, opts),
     progress: new berth.PullProgress(address, creds, opts),
+    info: new berth.ContainerInfo(address, creds, opts),
   };
   return {
     ...clients,
@@ -30,6 +33,7 @@ export function connectClients(endpoint: string): Clients {
       clients.runtime.close();
       clients.image.close();
       clients.progress.close();
+      clients.info.close();
     },
   };
 }

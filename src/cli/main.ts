@@ -6,6 +6,7 @@ import { readMessageFile } from './config-file.js';
 import { table, ago, bytes, shortId } from './format.js';
 import { watchPull } from './pull-progress.js';
 import { runExec } from './exec.js';
+import { printLogs } from './logs.js';
 import { statusName } from '../api/status.js';
 import type { PodSandboxConfig } from '../api/gen/runtime/PodSandboxConfig.js';
 import type { ContainerConfig } from '../api/gen/runtime/ContainerConfig.js';
@@ -252,6 +253,13 @@ program
   .description('Show the status of a container (JSON)')
   .argument('<container-id>')
   .action(async (id: string) => print((await rt<object, { status: unknown }>('ContainerStatus', { container_id: id })).status));
+
+program
+  .command('logs')
+  .description("Print a container's log (stdout and stderr)")
+  .option('-f, --follow', 'keep printing until the container exits')
+  .argument('<container-id>')
+  .action(async (id: string, o: { follow?: boolean }) => printLogs(api().info, id, !!o.follow));
 
 program
   .command('exec')

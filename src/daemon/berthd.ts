@@ -10,6 +10,7 @@ import { Metrics } from '../api/metrics.js';
 import { runtimeServiceHandlers } from '../api/runtime-service.js';
 import { imageServiceHandlers } from '../api/image-service.js';
 import { progressServiceHandlers } from '../api/progress-service.js';
+import { containerInfoHandlers } from '../api/container-info-service.js';
 import { ImageStore } from '../store/image-store.js';
 import { ContentStore } from '../image/content-store.js';
 import { LayerStore } from '../image/layer-store.js';
@@ -73,6 +74,7 @@ export class Berthd {
         runtime: runtimeServiceHandlers(env, { sandboxes, containers }),
         image: imageServiceHandlers(env, images),
         progress: progressServiceHandlers(env, progress),
+        info: containerInfoHandlers(env, containers),
       });
       if (cfg.metrics_address) await metrics.listen(cfg.metrics_address);
       log.info({ socket: cfg.socket, root: cfg.root, state: cfg.state }, 'berthd serving');

@@ -20,7 +20,31 @@ export interface TestNetwork {
  * A CNI network of the test's own: bridge, host-local with its own data
  * dir, portmap; optional extra plugins (e.g. one that fails).
  */
+const PORTMAP_CHAINS = ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK', 'CNI-HOSTPORT-SNAT'];
+
+function natRules(): string[] {
+  return spawnSync('iptables', ['-w', '-t', 'nat', '-S']).stdout.toString().split('\n');
+}
+
+/**
+ * portmap creates its shared chains on first use and never removes them;
+ * a test that brought them into being takes them away again once no pod
+ * rule is left in them.
+ */
+function removePortmapChains(): void {
+  const rules = natRules();
+  const perPod = rules.filter((r) => r.startsWith('-A CNI-HOSTPORT-DNAT') || r.startsWith('-N CNI-DN-'));
+  if (perPod.length) return;
+  for (const r of rules.filter((l) => / -j CNI-HOSTPORT-/.test(l) && l.startsWith('-A ')))
+    spawnSync('iptables', ['-w', '-t', 'nat', '-D', ...r.slice(3).match(/(?:[^\s"]+|"[^"]*")+/g)!.map((a) => a.replace(/^"|"$/g, ''))]);
+  for (const c of PORTMAP_CHAINS) {
+    spawnSync('iptables', ['-w', '-t', 'nat', '-F', c]);
+    spawnSync('iptables', ['-w', '-t', 'nat', '-X', c]);
+  }
+}
+
 export function testNetwork(subnet: string, extraPlugins: object[] = []): TestNetwork {
+  const portmapBefore = natRules().some((r) => r === '-N CNI-HOSTPORT-DNAT');
   const base = mkdtempSync(join(tmpdir(), 'berth-cni-'));
   const confDir = join(base, 'net.d');
   const ipamDir = join(base, 'ipam');
@@ -63,6 +87,7 @@ export function testNetwork(subnet: string, extraPlugins: object[] = []): TestNe
     },
     cleanup() {
       spawnSync('ip', ['link', 'del', bridge]);
+      if (!portmapBefore) removePortmapChains();
       rmSync(base, { recursive: true, force: true });
     },
   };

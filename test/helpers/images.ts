@@ -51,9 +51,11 @@ export async function layerTar(entries: TarEntry[]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const APPLETS = ['sh', 'ls', 'cat', 'echo', 'sleep', 'true', 'false', 'id', 'env', 'pwd', 'ps', 'mount', 'grep', 'head', 'tail',
-  'wc', 'dd', 'touch', 'mkdir', 'rm', 'hostname', 'tty', 'kill', 'trap', 'stat', 'test', 'yes', 'seq', 'nc', 'wget', 'ip',
-  'ifconfig', 'ping', 'uname', 'readlink', 'date', 'printf', 'tr', 'awk', 'sed', 'xargs', 'find', 'chmod', 'ln', 'cp', 'mv', 'df', 'free', 'top'];
+// Every applet this busybox has, as a symlink in /bin.
+const APPLETS = spawnSync('/usr/bin/busybox', ['--list'])
+  .stdout.toString()
+  .split('\n')
+  .filter((a) => /^[a-z0-9_.-]+$/.test(a) && a !== 'busybox');
 
 /** A root filesystem with Debian's static busybox and its applets. */
 export async function busyboxLayer(extra: TarEntry[] = []): Promise<Buffer> {
