@@ -2,12 +2,14 @@ import { printTable, writeResults, type Figure } from './lib.js';
 import { daemonBench } from './daemon.bench.js';
 import { imageBench } from './image.bench.js';
 import { sandboxBench } from './sandbox.bench.js';
+import { containerBench } from './container.bench.js';
 
 // Each section starts its own berthd on a temp socket and root.
 const SECTIONS: Record<string, () => Promise<Figure[]>> = {
   daemon: daemonBench,
   image: imageBench,
   sandbox: sandboxBench,
+  container: containerBench,
 };
 
 async function main(): Promise<void> {

@@ -210,6 +210,8 @@ export class Containers {
       const rec = this.d.store.get(found.id)!;
       if (rec.state !== 'CREATED') throw failedPrecondition(`container ${rec.id} is ${rec.state}, not CREATED`);
       if (rec.logPath) mkdirSync(dirname(rec.logPath), { recursive: true });
+      const t0 = performance.now();
+      let t1 = t0;
       try {
         const { pid } = await this.d.runtime.create(rec.id, rec.spec.name, {
           bundle: rec.bundle,
@@ -218,6 +220,7 @@ export class Containers {
           stdin: rec.spec.stdin,
         });
         rec.pid = pid;
+        t1 = performance.now();
         await this.d.runtime.start(rec.id);
       } catch (err) {
         const reason = err instanceof CreateFailed ? err.reason : (err as Error).message;
@@ -233,6 +236,8 @@ export class Containers {
       rec.state = 'RUNNING';
       rec.startedAt = nowNs();
       this.d.store.save(rec);
+      const ms = (a: number, b = performance.now()) => Math.round((b - a) * 10) / 10;
+      this.d.log.debug({ container: rec.id, createMs: ms(t0, t1), startMs: ms(t1) }, 'container started');
     });
   }
 

@@ -6,7 +6,7 @@ import type { Logger } from './log.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { claimSocket } from './socket.js';
 import { listenGrpc, shutdownGrpc } from '../api/server.js';
-import { Metrics } from '../api/metrics.js';
+import { startMetrics, type Metrics } from '../api/metrics.js';
 import { runtimeServiceHandlers } from '../api/runtime-service.js';
 import { imageServiceHandlers } from '../api/image-service.js';
 import { progressServiceHandlers } from '../api/progress-service.js';
@@ -45,7 +45,7 @@ export class Berthd {
     const db = openDatabase(join(cfg.root, 'berth.db'));
     try {
       await claimSocket(cfg.socket);
-      const metrics = new Metrics();
+      const metrics = await startMetrics(cfg.metrics_address);
       const env = { log, metrics };
       const progress = new PullProgressHub();
       const layers = new LayerStore(cfg.root);
@@ -58,7 +58,7 @@ export class Berthd {
         progress,
         log,
         layersInUse: () => containerStore.list().flatMap((c) => c.layers),
-        onPullBytes: (n) => metrics.pullBytes.inc(n),
+        onPullBytes: (n) => metrics.pullBytes(n),
       });
       const cni = new CniNetwork({ confDir: cfg.cni.conf_dir, binDirs: cfg.cni.bin_dirs, defaultSubnet: cfg.cni.default_subnet }, log);
       const sandboxes = new Sandboxes({ store: new SandboxStore(db), cni, stateDir: cfg.state, log });
@@ -76,7 +76,6 @@ export class Berthd {
         progress: progressServiceHandlers(env, progress),
         info: containerInfoHandlers(env, containers),
       });
-      if (cfg.metrics_address) await metrics.listen(cfg.metrics_address);
       log.info({ socket: cfg.socket, root: cfg.root, state: cfg.state }, 'berthd serving');
       return new Berthd(cfg, log, db, server, metrics, sandboxes, containers);
     } catch (err) {

@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
+// A 1 MiB young generation keeps an idle berthd ~9 MiB smaller; berthd
+// allocates little per call, so the extra scavenges cost nothing measurable.
 import { Command, Option } from 'commander';
 import { loadConfig, ConfigError, DEFAULT_CONFIG_FILE } from './config.js';
 import { createLogger, LOG_LEVELS } from './log.js';

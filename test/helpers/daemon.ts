@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,9 @@ import { socketIsLive } from '../../src/daemon/socket.js';
 
 export const BERTHD = fileURLToPath(new URL('../../src/daemon/main.js', import.meta.url));
 export const BERTHCTL = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+/** The node flags berthd's shebang line asks for, so tests run it as installed. */
+export const BERTHD_NODE_FLAGS = (/^#!.*\bnode\b(.*)$/m.exec(readFileSync(BERTHD, 'utf8').split('\n')[0])?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
 export interface DaemonOptions {
   args?: string[];
@@ -47,7 +50,7 @@ export class TestDaemon {
   }
 
   spawn(): void {
-    this.proc = spawn(process.execPath, [BERTHD, ...this.args()], { stdio: ['ignore', 'ignore', 'pipe'] });
+    this.proc = spawn(process.execPath, [...BERTHD_NODE_FLAGS, BERTHD, ...this.args()], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.proc.on('exit', (code) => this.exitedResolve(code));
   }
