@@ -1,6 +1,9 @@
-import * as grpc from '@grpc/grpc-js';
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { ExecRequest__Output } from './gen/runtime/ExecRequest.js';
+import type { ExecResponse } from './gen/runtime/ExecResponse.js';
+import { serveExec } from './exec-service.js';
 import type { RuntimeServiceHandlers } from './gen/runtime/RuntimeService.js';
-import { unary, type RpcEnv } from './rpc.js';
+import { unary, streaming, type RpcEnv } from './rpc.js';
 import { invalidArgument } from '../errors.js';
 import { idArg, sandboxSpec } from './validate.js';
 import type { Sandboxes } from '../sandbox/sandboxes.js';
@@ -63,6 +66,6 @@ export function runtimeServiceHandlers(env: RpcEnv, { sandboxes, containers }: R
     ContainerStatus: unary(env, 'ContainerStatus', (req) => ({
       status: toContainerStatus(containers.get(idArg(req.container_id, 'container_id'))),
     })),
-    Exec: (call) => call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'Exec is not implemented yet' }),
+    Exec: streaming(env, 'Exec', (call: ServerDuplexStream<ExecRequest__Output, ExecResponse>) => serveExec(call, containers)),
   };
 }

@@ -18,6 +18,7 @@ import { processArgs, processEnv, resolveUser } from './process.js';
 import { mountRootfs, removeDirs, unmountRootfs } from './rootfs.js';
 import { clampOomScoreAdj, containerCgroupsPath } from './cgroups.js';
 import type { ContainerSpec } from './spec.js';
+import { startExec, type ExecSession } from './exec.js';
 
 export interface ContainerFilter {
   id?: string;
@@ -52,6 +53,7 @@ function stopSignal(configured: string | undefined): string {
 export class Containers {
   readonly lock = new KeyedLock();
   private readonly exitWaiters = new Map<string, Set<() => void>>();
+  private readonly execs = new Map<string, Set<ExecSession>>();
   private watcher: FSWatcher | undefined;
 
   constructor(private readonly d: ContainersDeps) {
@@ -92,6 +94,21 @@ export class Containers {
       // inotify may coalesce events under load; a slow check backs it up while someone waits.
       const poll = setInterval(() => existsSync(this.d.runtime.exitFile(id)) && done(true), 250);
     });
+  }
+
+  /** Runs a command in a RUNNING container; the session ends when the process or the container does. */
+  async exec(idOrPrefix: string, cmd: string[], tty: boolean): Promise<ExecSession> {
+    const rec = this.get(idOrPrefix);
+    if (rec.state !== 'RUNNING') throw failedPrecondition(`container ${rec.id} is ${rec.state}, not RUNNING`);
+    const session = startExec(this.d.runtime, rec.id, rec.bundle, cmd, tty);
+    let set = this.execs.get(rec.id);
+    if (!set) this.execs.set(rec.id, (set = new Set()));
+    set.add(session);
+    void session.exited.finally(() => {
+      set!.delete(session);
+      if (!set!.size) this.execs.delete(rec.id);
+    });
+    return session;
   }
 
   private bundle(id: string): string {
@@ -264,6 +281,8 @@ export class Containers {
     rec.finishedAt = finished;
     rec.reason = existsSync(join(rec.bundle, 'oom')) ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error';
     this.d.store.save(rec);
+    // Processes exec'd into a container end with it (with host_pid they would outlive its PID namespace).
+    for (const s of this.execs.get(id) ?? []) s.kill();
     this.d.log.info({ container: id, exitCode: code, reason: rec.reason }, 'container exited');
     return rec;
   }

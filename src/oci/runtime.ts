@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as pty from 'node-pty';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -19,6 +20,12 @@ export interface CreateOptions {
   logPath: string;
   tty: boolean;
   stdin: boolean;
+}
+
+export interface ExecFiles {
+  processFile: string;
+  pidFile: string;
+  logFile: string;
 }
 
 /** Why `runtime create` failed, from the runtime's own words. */
@@ -150,6 +157,27 @@ export class OciRuntime {
   async delete(id: string): Promise<void> {
     const r = await execFile(this.s.runtime, [`--root=${this.root}`, 'delete', '--force', id], { timeoutMs: 60_000 });
     if (r.code !== 0 && !/does not exist|not found/.test(r.stderr)) throw internal(`delete ${id}: ${cleanRuntimeError(r.stderr)}`);
+  }
+
+  private execArgs(id: string, o: ExecFiles): string[] {
+    return [`--root=${this.root}`, '--log', o.logFile, '--log-format', 'json', 'exec', '--process', o.processFile, '--pid-file', o.pidFile, id];
+  }
+
+  /**
+   * Starts `runtime exec` for a process spec file with pipes for stdio;
+   * runc's own errors go to `logFile` (JSON) and, cleaned, to stderr.
+   */
+  exec(id: string, o: ExecFiles): ChildProcess {
+    return spawn(this.s.runtime, this.execArgs(id, o), { stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+
+  /**
+   * The same for a spec with a terminal: runc, not detached, proxies the
+   * container's pty over its own stdio, and insists that be a controlling
+   * terminal, so it runs on a pty of its own.
+   */
+  execTty(id: string, o: ExecFiles): pty.IPty {
+    return pty.spawn(this.s.runtime, this.execArgs(id, o), { name: 'xterm', cols: 80, rows: 24, encoding: null, env: process.env as Record<string, string> });
   }
 
   /** The runtime's view of a container, or undefined if it has none. */

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough, Writable, type Readable } from 'node:stream';
+import type { IPty } from 'node-pty';
+import { killTree } from '../host/processes.js';
+import type { OciRuntime } from '../oci/runtime.js';
+
+/** A process running in a container, its stdio as streams. */
+export interface ExecSession {
+  stdout: Readable;
+  /** null with a tty: the terminal carries both streams. */
+  stderr: Readable | null;
+  stdin: Writable;
+  /** The process's exit code: 128+N if a signal killed it, 127/126 if it could not be run. */
+  exited: Promise<number>;
+  /** Kills the process and everything it started. */
+  kill(): void;
+}
+
+const NOT_FOUND = /no such file or directory|executable file not found|not found in \$PATH/;
+const NOT_EXECUTABLE = /permission denied|exec format error/;
+
+/** runc exits 255 when it could not start the process; its log says why. */
+function execExitCode(code: number, logFile: string): number {
+  if (code !== 255) return code;
+  let log = '';
+  try {
+    log = readFileSync(logFile, 'utf8');
+  } catch {
+    return code;
+  }
+  if (!log.includes('exec failed')) return code;
+  if (NOT_FOUND.test(log)) return 127;
+  if (NOT_EXECUTABLE.test(log)) return 126;
+  return code;
+}
+
+/**
+ * Runs `cmd` in a running container with `runc exec`, with the container's
+ * own process settings (env, cwd, user, capabilities, seccomp, cgroup) from
+ * its bundle. Not through conmon: the streams belong to this call, and
+ * runc exec hands them to us directly (proxying the pty for a tty).
+ */
+export function startExec(runtime: OciRuntime, id: string, bundle: string, cmd: string[], tty: boolean): ExecSession {
+  const spec = JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')) as { process: Record<string, unknown> };
+  const eid = randomBytes(6).toString('hex');
+  const files = {
+    processFile: join(bundle, `exec-${eid}.json`),
+    pidFile: join(bundle, `exec-${eid}.pid`),
+    logFile: join(bundle, `exec-${eid}.log`),
+  };
+  writeFileSync(files.processFile, JSON.stringify({ ...spec.process, args: cmd, terminal: tty }));
+  const cleanup = (code: number) => {
+    const out = execExitCode(code, files.logFile);
+    for (const f of Object.values(files)) rmSync(f, { force: true });
+    return out;
+  };
+  const killProcess = () => {
+    let pid = 0;
+    try {
+      pid = Number(readFileSync(files.pidFile, 'utf8'));
+    } catch {
+      /* not started yet */
+    }
+    if (pid > 0) killTree(pid);
+  };
+  if (tty) return ttySession(runtime.execTty(id, files), files.pidFile, cleanup, killProcess);
+  const child = runtime.exec(id, files);
+  const exited = new Promise<number>((resolve) => {
+    child.on('error', () => resolve(255));
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + 9 : 255)));
+  }).then(cleanup);
+  child.stdin!.on('error', () => undefined);
+  const kill = () => {
+    killProcess();
+    child.kill('SIGKILL');
+  };
+  return { stdout: child.stdout!, stderr: child.stderr!, stdin: child.stdin!, exited, kill };
+}
+
+/**
+ * Resolves once runc has written the pid file: by then it has put its own
+ * terminal in raw mode, so input reaches the container's terminal instead
+ * of being taken by the line discipline of runc's.
+ */
+function started(pidFile: string, exited: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => existsSync(pidFile) && done(), 5);
+    const done = () => {
+      clearInterval(timer);
+      resolve();
+    };
+    void exited.then(done);
+  });
+}
+
+/** A tty session: one output stream, the terminal's; backpressure by pausing the pty. */
+function ttySession(term: IPty, pidFile: string, cleanup: (code: number) => number, killProcess: () => void): ExecSession {
+  const stdout = new PassThrough();
+  term.onData((d: Buffer | string) => {
+    if (!stdout.write(d)) {
+      term.pause();
+      stdout.once('drain', () => term.resume());
+    }
+  });
+  const exited = new Promise<number>((resolve) =>
+    term.onExit(({ exitCode, signal }) => {
+      stdout.end();
+      resolve(signal ? 128 + signal : exitCode);
+    }),
+  ).then(cleanup);
+  const ready = started(pidFile, exited);
+  const stdin = new Writable({
+    write: (chunk: Buffer, _enc, cb) => {
+      void ready.then(() => {
+        term.write(chunk);
+        cb();
+      });
+    },
+    // End of input on a terminal is ^D, as a shell reading it expects.
+    final: (cb) => {
+      void ready.then(() => {
+        term.write(Buffer.from([4]));
+        cb();
+      });
+    },
+  });
+  const kill = () => {
+    killProcess();
+    term.kill('SIGKILL');
+  };
+  return { stdout, stderr: null, stdin, exited, kill };
+}
