@@ -3,6 +3,7 @@ import { daemonBench } from './daemon.bench.js';
 import { imageBench } from './image.bench.js';
 import { sandboxBench } from './sandbox.bench.js';
 import { containerBench } from './container.bench.js';
+import { execBench } from './exec.bench.js';
 
 // Each section starts its own berthd on a temp socket and root.
 const SECTIONS: Record<string, () => Promise<Figure[]>> = {
@@ -10,6 +11,7 @@ const SECTIONS: Record<string, () => Promise<Figure[]>> = {
   image: imageBench,
   sandbox: sandboxBench,
   container: containerBench,
+  exec: execBench,
 };
 
 async function main(): Promise<void> {

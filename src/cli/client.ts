@@ -20,7 +20,12 @@ export function connectClients(endpoint: string): Clients {
   const address = endpoint.startsWith('unix:') ? endpoint.replace(/^unix:\/\//, 'unix:') : `unix:${endpoint}`;
   const { runtime, berth } = loadProtos();
   const creds = grpc.credentials.createInsecure();
-  const opts = { 'grpc.max_receive_message_length': 16 * 1024 * 1024 };
+  const opts = {
+    'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    // grpc-js otherwise advertises HTTP/2's 64 KiB window, which caps a bulk
+    // stream (exec output, logs) at a fraction of what the socket carries.
+    'grpc-node.flow_control_window': 16 * 1024 * 1024,
+  };
   const clients = {
     runtime: new runtime.RuntimeService(address, creds, opts),
     image: new runtime.ImageService(address, creds, opts),
