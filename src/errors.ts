@@ -33,7 +33,13 @@ export const internal = (msg: string) => new BerthError('INTERNAL', msg);
 export function withContext(context: string, err: unknown): BerthError {
   if (err instanceof BerthError) return new BerthError(err.kind, `${context}: ${err.message}`);
   const msg = err instanceof Error ? err.message : String(err);
-  return new BerthError('INTERNAL', `${context}: ${msg}`);
+  return new BerthError(isOutOfSpace(err) ? 'RESOURCE_EXHAUSTED' : 'INTERNAL', `${context}: ${msg}`);
+}
+
+/** A full disk (ENOSPC, or SQLite's SQLITE_FULL) is a resource problem, not a bug. */
+export function isOutOfSpace(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'ENOSPC' || code === 'SQLITE_FULL' || code === 'EDQUOT';
 }
 
 /** Shortens input quoted back in an error so that messages stay under 1 KiB. */

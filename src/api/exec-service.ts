@@ -4,6 +4,7 @@ import type { ExecRequest__Output } from './gen/runtime/ExecRequest.js';
 import type { ExecResponse } from './gen/runtime/ExecResponse.js';
 import { invalidArgument } from '../errors.js';
 import { idArg } from './validate.js';
+import { checkParsed } from './rpc.js';
 import type { Containers } from '../container/containers.js';
 import type { Readable } from 'node:stream';
 
@@ -50,6 +51,7 @@ function forward(call: ExecCall, from: Readable, field: 'stdout' | 'stderr'): Pr
 export async function serveExec(call: ExecCall, containers: Containers): Promise<grpc.Metadata> {
   const first = await firstRequest(call);
   if (!first) throw invalidArgument('the first ExecRequest must name container_id and cmd');
+  checkParsed(first);
   const id = idArg(first.container_id, 'container_id');
   if (!first.cmd.length || !first.cmd[0]) throw invalidArgument('cmd is required');
   const session = await containers.exec(id, first.cmd, first.tty ?? false);
@@ -60,7 +62,8 @@ export async function serveExec(call: ExecCall, containers: Containers): Promise
   if (first.stdin?.length) session.stdin.write(first.stdin);
   session.stdin.on('error', () => undefined);
   call.on('data', (req: ExecRequest__Output) => {
-    if (req.stdin?.length && !session.stdin.write(req.stdin)) {
+    if (!req.stdin) return;
+    if (req.stdin.length && !session.stdin.write(req.stdin)) {
       call.pause();
       session.stdin.once('drain', () => call.resume());
     }

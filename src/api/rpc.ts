@@ -1,7 +1,21 @@
 import * as grpc from '@grpc/grpc-js';
 import { toServiceError, statusName } from './status.js';
+import { invalidArgument } from '../errors.js';
 import type { Logger } from '../daemon/log.js';
 import type { Metrics } from './metrics.js';
+
+const MALFORMED = Symbol('malformed request');
+
+/** What a request that did not parse arrives as. */
+export function malformed(reason: string): object {
+  return { [MALFORMED]: reason };
+}
+
+/** Throws INVALID_ARGUMENT for a request that did not parse. */
+export function checkParsed(req: unknown): void {
+  if (req && typeof req === 'object' && MALFORMED in req)
+    throw invalidArgument(`malformed request: ${String((req as Record<symbol, string>)[MALFORMED]).slice(0, 200)}`);
+}
 
 export interface RpcEnv {
   log: Logger;
@@ -24,7 +38,10 @@ export function unary<Req, Res>(
   return (call, callback) => {
     const t0 = process.hrtime.bigint();
     Promise.resolve()
-      .then(() => fn(call.request))
+      .then(() => {
+        checkParsed(call.request);
+        return fn(call.request);
+      })
       .then(
         (res) => {
           env.metrics.observe(method, 'OK', elapsed(t0));
@@ -50,7 +67,10 @@ export function streaming<Call extends grpc.ServerWritableStream<unknown, unknow
   return (call) => {
     const t0 = process.hrtime.bigint();
     Promise.resolve()
-      .then(() => fn(call))
+      .then(() => {
+        if ('request' in call) checkParsed(call.request);
+        return fn(call);
+      })
       .then(
         (trailer) => {
           env.metrics.observe(method, 'OK', elapsed(t0));

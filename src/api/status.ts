@@ -1,5 +1,5 @@
 import { status, type ServiceError, Metadata } from '@grpc/grpc-js';
-import { BerthError, type ErrorKind } from '../errors.js';
+import { BerthError, isOutOfSpace, type ErrorKind } from '../errors.js';
 import type { Logger } from '../daemon/log.js';
 
 const CODES: Record<ErrorKind, status> = {
@@ -29,6 +29,10 @@ export function toServiceError(err: unknown, method: string, log: Logger): Parti
     code = CODES[err.kind];
     message = err.message;
     if (err.kind === 'INTERNAL') log.error({ method, err: message }, 'rpc failed');
+  } else if (isOutOfSpace(err)) {
+    code = status.RESOURCE_EXHAUSTED;
+    message = `${method}: ${(err as Error).message}`;
+    log.warn({ method, err: message }, 'out of disk space');
   } else {
     code = status.INTERNAL;
     message = `${method}: ${err instanceof Error ? err.message : String(err)}`;

@@ -18,7 +18,7 @@ import { processArgs, processEnv, resolveUser } from './process.js';
 import { mountRootfs, removeDirs, unmountRootfs } from './rootfs.js';
 import { clampOomScoreAdj, containerCgroupsPath } from './cgroups.js';
 import type { ContainerSpec } from './spec.js';
-import { startExec, type ExecSession } from './exec.js';
+import { startExec, killStaleExecs, type ExecSession } from './exec.js';
 
 export interface ContainerFilter {
   id?: string;
@@ -40,6 +40,17 @@ export interface ContainersDeps {
 }
 
 const KILL_WAIT_MS = 10_000;
+
+/** Alive, and not a zombie: an orphan's new parent may never reap it. */
+function processAlive(pid: number): boolean {
+  if (!(pid > 0)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX]/s.test(stat);
+  } catch {
+    return false;
+  }
+}
 
 function stopSignal(configured: string | undefined): string {
   const s = (configured ?? '').trim().toUpperCase();
@@ -139,10 +150,27 @@ export class Containers {
       .filter((c) => Object.entries(f.labels ?? {}).every(([k, v]) => c.spec.labels[k] === v));
   }
 
-  /** A RUNNING record whose exit file exists is brought up to date (an inotify event may still be queued). */
+  /**
+   * A RUNNING record whose exit file exists is brought up to date (an
+   * inotify event may still be queued). One whose conmon is gone will never
+   * get an exit file: it is EXITED once its process is gone too.
+   */
   private refresh(rec: ContainerRecord): ContainerRecord {
-    if (rec.state === 'RUNNING' && existsSync(this.d.runtime.exitFile(rec.id))) return this.recordExit(rec.id) ?? rec;
+    if (rec.state !== 'RUNNING') return rec;
+    if (existsSync(this.d.runtime.exitFile(rec.id))) return this.recordExit(rec.id) ?? rec;
+    if (!this.conmonAlive(rec) && !processAlive(rec.pid)) {
+      this.d.log.warn({ container: rec.id }, 'conmon and the container process are gone without an exit file');
+      return this.recordExit(rec.id) ?? rec;
+    }
     return rec;
+  }
+
+  private conmonAlive(rec: ContainerRecord): boolean {
+    try {
+      return processAlive(Number(readFileSync(join(rec.bundle, 'conmon.pid'), 'utf8')));
+    } catch {
+      return false;
+    }
   }
 
   async create(sandboxId: string, spec: ContainerSpec): Promise<string> {
@@ -354,10 +382,19 @@ export class Containers {
           this.undoCreate(rec);
           continue;
         }
+        killStaleExecs(rec.bundle);
         if (rec.state === 'RUNNING') {
           const alive = existsSync(this.d.runtime.exitFile(rec.id)) ? false : (await this.d.runtime.state(rec.id))?.status === 'running';
           if (!alive) this.recordExit(rec.id);
-        } else if (rec.state === 'CREATED' && !existsSync(join(rec.bundle, 'config.json'))) {
+        } else if (rec.state === 'CREATED' && existsSync(join(rec.bundle, 'config.json'))) {
+          // A start cut short by a crash may have left runc's container (and
+          // conmon) behind; without them the container can be started again.
+          if (await this.d.runtime.state(rec.id)) {
+            await this.d.runtime.kill(rec.id, 'SIGKILL', true).catch(() => undefined);
+            await this.d.runtime.delete(rec.id);
+          }
+          rmSync(this.d.runtime.exitFile(rec.id), { force: true });
+        } else if (rec.state === 'CREATED') {
           // A reboot took the bundle; the container can never start.
           rec.state = 'EXITED';
           rec.exitCode = 255;

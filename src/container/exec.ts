@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import type { IPty } from 'node-pty';
@@ -131,4 +131,22 @@ function ttySession(term: IPty, pidFile: string, cleanup: (code: number) => numb
     term.kill('SIGKILL');
   };
   return { stdout, stderr: null, stdin, exited, kill };
+}
+
+/**
+ * Kills what execs a dead berthd was serving left running (their pid files
+ * are still in the bundle), and removes their files.
+ */
+export function killStaleExecs(bundle: string): void {
+  let names: string[] = [];
+  try {
+    names = readdirSync(bundle);
+  } catch {
+    return;
+  }
+  for (const n of names.filter((f) => /^exec-[0-9a-f]+\.pid$/.test(f))) {
+    const pid = Number(readFileSync(join(bundle, n), 'utf8'));
+    if (pid > 0) killTree(pid);
+  }
+  for (const n of names.filter((f) => /^exec-[0-9a-f]+\.(pid|json|log)$/.test(f))) rmSync(join(bundle, n), { force: true });
 }

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { execFile } from '../host/exec.js';
 import { host, MNT_DETACH } from '../host/native.js';
 import { internal } from '../errors.js';
@@ -44,5 +44,18 @@ export function unpinNamespaces(dir: string): void {
       if ((err as NodeJS.ErrnoException).code !== 'EINVAL' && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     rmSync(p, { force: true });
+  }
+}
+
+/**
+ * A namespace file whose bind mount is gone (unmounted from outside) is an
+ * empty file again; CNI plugins take an existing non-namespace path for an
+ * error but clean up for a missing one, so the stale placeholder goes.
+ */
+export function dropUnpinned(path: string): void {
+  try {
+    if (statSync(path).dev === statSync(dirname(path)).dev) rmSync(path, { force: true });
+  } catch {
+    /* missing already */
   }
 }

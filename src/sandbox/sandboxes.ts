@@ -5,8 +5,8 @@ import { failedPrecondition, notFound, withContext } from '../errors.js';
 import { newId, nowNs, resolvePrefix } from '../ids.js';
 import { KeyedLock } from '../keyed-lock.js';
 import type { SandboxRecord, SandboxState, SandboxStore } from '../store/sandbox-store.js';
-import type { Attachment, CniNetwork } from '../network/cni.js';
-import { namespacePath, pinNamespaces, unpinNamespaces, type PodNamespace } from './namespaces.js';
+import type { Attachment, CniNetwork, ConfList } from '../network/cni.js';
+import { dropUnpinned, namespacePath, pinNamespaces, unpinNamespaces, type PodNamespace } from './namespaces.js';
 import { podHostname, writePodFiles } from './files.js';
 import type { SandboxSpec } from './spec.js';
 
@@ -137,7 +137,7 @@ export class Sandboxes {
   private async undoCreate(rec: SandboxRecord): Promise<void> {
     if (rec.cniConflist) {
       try {
-        await this.d.cni.del(this.attachment(rec), rec.network ?? { conflist: rec.cniConflist, result: undefined, ip: '' });
+        await this.delNetwork(rec, rec.cniConflist);
       } catch (err) {
         rec.state = 'NOTREADY';
         rec.pendingDel = true;
@@ -152,12 +152,18 @@ export class Sandboxes {
     this.d.store.delete(rec.id);
   }
 
+  /** CNI DEL with what ADD returned, if it got that far. */
+  private delNetwork(rec: SandboxRecord, conflist: ConfList): Promise<void> {
+    if (rec.netns) dropUnpinned(rec.netns);
+    return this.d.cni.del(this.attachment(rec), rec.network ?? { conflist, result: undefined, ip: '' });
+  }
+
   /** Runs CNI DEL if the network is still held; a failure is remembered and retried. */
   private async releaseNetwork(rec: SandboxRecord): Promise<void> {
     const conflist = rec.network?.conflist ?? (rec.pendingDel ? rec.cniConflist : undefined);
     if (!conflist) return;
     try {
-      await this.d.cni.del(this.attachment(rec), rec.network ?? { conflist, result: undefined, ip: '' });
+      await this.delNetwork(rec, conflist);
     } catch (err) {
       rec.pendingDel = true;
       this.d.store.save(rec);
