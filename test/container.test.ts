@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -291,6 +291,43 @@ describe('containers', () => {
     } finally {
       await g.dispose();
     }
+  });
+
+  test('cgroup_parent: a cgroupfs path and a systemd slice name place the container under it', async () => {
+    for (const [parent, expect] of [
+      ['/berthtest/pod1', '/berthtest/pod1'],
+      ['berthtest-burstable-pod2.slice', '/berthtest.slice/berthtest-burstable.slice/berthtest-burstable-pod2.slice'],
+    ]) {
+      const p = await f.pod(`cg${expect.length}`, { linux: { cgroup_parent: parent } });
+      const id = await f.run(p, { metadata: { name: 'c' }, command: ['sleep', '1000'] });
+      const dir = `/sys/fs/cgroup/memory${expect}/berth-${id}`;
+      assert.ok(existsSync(dir), `${dir} exists`);
+      await f.d.rt('RemovePodSandbox', { pod_sandbox_id: p });
+      assert.ok(!existsSync(dir), 'removed with the container');
+    }
+    for (const ctl of readdirSync('/sys/fs/cgroup'))
+      for (const d of ['berthtest/pod1', 'berthtest', 'berthtest.slice/berthtest-burstable.slice/berthtest-burstable-pod2.slice', 'berthtest.slice/berthtest-burstable.slice', 'berthtest.slice'])
+        spawnSync('rmdir', [join('/sys/fs/cgroup', ctl, d)]);
+  });
+
+  test('host_pid: the containers see the host\'s processes; otherwise their own PID 1', async () => {
+    const p = await f.pod('hostpid', { linux: { namespace_options: { host_pid: true } } });
+    const host = await f.output(p, 'hostpid', { metadata: { name: 'ps' }, command: ['sh', '-c', 'cat /proc/1/comm; ls /proc | grep -c "^[0-9]"'] });
+    const [comm, count] = host.out.split('\n');
+    assert.notEqual(comm, 'sh', 'PID 1 is the host\'s init');
+    assert.ok(Number(count) > 20, 'many host processes');
+    const own = await f.output(pod, 'main', { metadata: { name: 'ownpid' }, command: ['cat', '/proc/1/comm'] });
+    assert.equal(own.out, 'cat');
+    await f.d.rt('RemovePodSandbox', { pod_sandbox_id: p });
+  });
+
+  test('a tty container logs its terminal output on stdout', async () => {
+    const id = await f.run(pod, { metadata: { name: 'ttyc' }, command: ['sh', '-c', 'tty; echo via-stderr >&2'], tty: true, log_path: 'ttyc.log' });
+    await f.waitExited(id);
+    const log = readFileSync(join(f.logDir, 'main', 'ttyc.log'), 'utf8');
+    assert.match(log, /stdout [FP] \/dev\/pts\/\d+/);
+    assert.match(log, /stdout [FP] via-stderr/);
+    assert.doesNotMatch(log, / stderr /);
   });
 
   test('remove releases everything on the host: mounts, dirs, cgroups, processes', async () => {

@@ -166,8 +166,9 @@ describe('berthd lifecycle', () => {
       const text = await res.text();
       assert.match(text, /berth_rpc_total\{method="Version",code="OK"\} 1/);
       assert.match(text, /process_resident_memory_bytes/);
-      // log_level from the file took effect (the helper asks for warn on the command line).
-      assert.ok(true);
+      assert.match(text, /^# TYPE berth_pod_sandboxes gauge$/m);
+      assert.match(text, /^# TYPE berth_containers gauge$/m);
+      assert.match(text, /^# TYPE berth_image_pull_bytes_total counter$/m);
     } finally {
       await d.dispose();
     }

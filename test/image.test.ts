@@ -286,6 +286,27 @@ describe('image pulls under load and faults', () => {
     }
   });
 
+  test('the registry going away mid-pull is UNAVAILABLE, keeps nothing, and the pull works once it is back', async () => {
+    const layerDigest = JSON.parse(img.manifest.toString()).layers[1].digest as string;
+    const proxy = await startProxy(reg.url, { slow: { match: (p) => p.endsWith(layerDigest), delayMs: 30 } });
+    const d = await startDaemon();
+    try {
+      const pulling = d.img('PullImage', { image: { image: `${proxy.host}/test/load:1` } });
+      const deadline = Date.now() + 10_000;
+      while (!readdirSync(join(d.root, 'content/tmp')).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await proxy.close();
+      await assert.rejects(pulling, (err: grpc.ServiceError) => {
+        assert.ok([grpc.status.UNAVAILABLE].includes(err.code), `${grpc.status[err.code]}: ${err.details}`);
+        return true;
+      });
+      assert.deepEqual((await d.img<{ images: Img[] }>('ListImages', {})).images, []);
+      noTemp(d);
+      await d.img('PullImage', { image: { image: `${reg.host}/test/load:1` } });
+    } finally {
+      await d.dispose();
+    }
+  });
+
   test('a registry mirror serves docker.io names, which keep their name', async () => {
     await pushImage(reg, 'library/busybox', 'mirrored', img);
     const d = await startDaemon({ args: ['--registry-mirror', `docker.io=${reg.url}`] });

@@ -10,8 +10,14 @@ export interface Metrics {
 /** With no metrics address nothing is served, and prom-client (~11 MiB) is never loaded. */
 const noMetrics: Metrics = { observe() {}, pullBytes() {}, close() {} };
 
+/** Object counts by state, read when Prometheus scrapes. */
+export interface StateCounts {
+  pods(): Record<string, number>;
+  containers(): Record<string, number>;
+}
+
 /** Prometheus metrics on host:port/metrics, or nothing if `address` is empty. */
-export async function startMetrics(address: string): Promise<Metrics> {
+export async function startMetrics(address: string, counts: StateCounts): Promise<Metrics> {
   if (!address) return noMetrics;
   const { default: client } = await import('prom-client');
   const registry = new client.Registry();
@@ -30,6 +36,20 @@ export async function startMetrics(address: string): Promise<Metrics> {
     registers: [registry],
   });
   const pulled = new client.Counter({ name: 'berth_image_pull_bytes_total', help: 'Bytes of blobs downloaded from registries', registers: [registry] });
+  for (const [name, help, read] of [
+    ['berth_pod_sandboxes', 'Pod sandboxes, by state', () => counts.pods()],
+    ['berth_containers', 'Containers, by state', () => counts.containers()],
+  ] as const)
+    new client.Gauge({
+      name,
+      help,
+      labelNames: ['state'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [state, n] of Object.entries(read())) this.set({ state }, n);
+      },
+    });
   const idx = address.lastIndexOf(':');
   const host = address.slice(0, idx).replace(/^\[|\]$/g, '') || '127.0.0.1';
   const port = Number(address.slice(idx + 1));

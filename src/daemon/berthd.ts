@@ -45,11 +45,16 @@ export class Berthd {
     const db = openDatabase(join(cfg.root, 'berth.db'));
     try {
       await claimSocket(cfg.socket);
-      const metrics = await startMetrics(cfg.metrics_address);
+      const containerStore = new ContainerStore(db);
+      const sandboxStore = new SandboxStore(db);
+      const byState = (states: string[]) => states.reduce<Record<string, number>>((m, s) => ((m[s] = (m[s] ?? 0) + 1), m), {});
+      const metrics = await startMetrics(cfg.metrics_address, {
+        pods: () => byState(sandboxStore.list().map((s) => s.state)),
+        containers: () => byState(containerStore.list().map((c) => c.state)),
+      });
       const env = { log, metrics };
       const progress = new PullProgressHub();
       const layers = new LayerStore(cfg.root);
-      const containerStore = new ContainerStore(db);
       const images = new Images({
         store: new ImageStore(db),
         registry: new RegistryClient(cfg.registries),
@@ -61,7 +66,7 @@ export class Berthd {
         onPullBytes: (n) => metrics.pullBytes(n),
       });
       const cni = new CniNetwork({ confDir: cfg.cni.conf_dir, binDirs: cfg.cni.bin_dirs, defaultSubnet: cfg.cni.default_subnet }, log);
-      const sandboxes = new Sandboxes({ store: new SandboxStore(db), cni, stateDir: cfg.state, log });
+      const sandboxes = new Sandboxes({ store: sandboxStore, cni, stateDir: cfg.state, log });
       const runtime = new OciRuntime({ runtime: cfg.runtime, conmon: cfg.conmon, stateDir: cfg.state });
       const containers = new Containers({ store: containerStore, sandboxes, images, layers, runtime, stateDir: cfg.state, rootDir: cfg.root, log });
       sandboxes.attachContainers(containers);

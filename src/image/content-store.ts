@@ -101,8 +101,10 @@ export class ContentStore {
         cb(null, chunk);
       },
     });
+    let source: Readable | undefined;
     try {
-      await pipeline(await open(), check, createWriteStream(tmpFile, { highWaterMark: 1 << 20 }));
+      source = await open();
+      await pipeline(source, check, createWriteStream(tmpFile, { highWaterMark: 1 << 20 }));
       if (seen !== size) throw new BerthError('UNAVAILABLE', `blob ${digest}: got ${seen} bytes, its descriptor gives ${size}`);
       const actual = `sha256:${hash.digest('hex')}`;
       if (actual !== digest) throw new BerthError('UNAVAILABLE', `blob ${digest}: content has digest ${actual}`);
@@ -110,6 +112,9 @@ export class ContentStore {
       return this.path(digest);
     } catch (err) {
       rmSync(tmpFile, { force: true });
+      // The connection dropping mid-body is the registry's failure, not ours.
+      if (source && !(err instanceof BerthError) && source.errored === err)
+        throw new BerthError('UNAVAILABLE', `blob ${digest}: download interrupted: ${(err as Error).message}`);
       throw err;
     }
   }
