@@ -1,7 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extractTar } from '../src/image/unpack.js';
@@ -55,6 +56,19 @@ describe('layer extraction', () => {
     assert.equal(lstatSync(join(root, 'sl')).uid, 5);
     assert.ok(lstatSync(join(root, 'fifo')).isFIFO());
     assert.equal(host.lgetxattr(join(root, 'd/f'), 'user.berth')?.toString(), 'yes');
+  });
+
+  test('binary xattr values (as GNU tar writes them) are kept byte for byte', async () => {
+    const src = join(base, `xattr-src-${Date.now()}`);
+    mkdirSync(src);
+    writeFileSync(join(src, 'capped'), 'x');
+    const value = Buffer.from([0x00, 0x00, 0x00, 0x02, 0x00, 0x20, 0x00, 0x00, 0xff, 0x80, 0xc3, 0x28]);
+    host.lsetxattr(join(src, 'capped'), 'user.binary', value);
+    const tarball = spawnSync('tar', ['--xattrs', '--xattrs-include=*', '-C', src, '-cf', '-', 'capped']).stdout;
+    root = join(base, `root-bin-${Date.now()}`);
+    mkdirSync(root);
+    await extractTar(Readable.from([tarball]), root);
+    assert.deepEqual(host.lgetxattr(join(root, 'capped'), 'user.binary'), value);
   });
 
   test('OCI whiteouts become overlay whiteouts', async () => {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import tar from 'tar-stream';
+import './pax.js';
 import { BerthError } from '../errors.js';
 import { host, S_IFBLK, S_IFCHR, S_IFIFO } from '../host/native.js';
 import { resolveInRoot } from '../host/root-path.js';
@@ -37,7 +38,7 @@ function xattrsOf(header: tar.Header): [string, Buffer][] {
   const pax = (header.pax ?? {}) as Record<string, string>;
   return Object.entries(pax)
     .filter(([k]) => k.startsWith('SCHILY.xattr.'))
-    .map(([k, v]) => [k.slice('SCHILY.xattr.'.length), Buffer.from(v, 'binary')]);
+    .map(([k, v]) => [k.slice('SCHILY.xattr.'.length), Buffer.from(v, 'latin1')]);
 }
 
 /**
