@@ -26,7 +26,6 @@ export const invalidArgument = (msg: string) => new BerthError('INVALID_ARGUMENT
 export const notFound = (msg: string) => new BerthError('NOT_FOUND', msg);
 export const alreadyExists = (msg: string) => new BerthError('ALREADY_EXISTS', msg);
 export const failedPrecondition = (msg: string) => new BerthError('FAILED_PRECONDITION', msg);
-export const unavailable = (msg: string) => new BerthError('UNAVAILABLE', msg);
 export const internal = (msg: string) => new BerthError('INTERNAL', msg);
 
 /** Prefixes an error's message with what was being done, keeping its kind. */

@@ -17,10 +17,4 @@ export const S_IFCHR = 0o020000;
 export const S_IFBLK = 0o060000;
 export const S_IFIFO = 0o010000;
 
-export const MS_RDONLY = 1;
-export const MS_NOSUID = 2;
-export const MS_NODEV = 4;
-export const MS_BIND = 4096;
-export const MS_REC = 16384;
-export const MS_PRIVATE = 1 << 18;
 export const MNT_DETACH = 2;
