@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { PodFixture } from './helpers/pod.js';
 import { startDaemon, berthctl } from './helpers/daemon.js';
 import { mountsUnder } from './helpers/cni.js';
+import { busyboxLayer, buildImage, pushImage } from './helpers/images.js';
 
 const code = (c: grpc.status) => (err: grpc.ServiceError) => {
   assert.equal(err.code, c, `${grpc.status[err.code]}: ${err.details}`);
@@ -342,6 +343,23 @@ describe('containers', () => {
     assert.ok(!existsSync(join(f.d.root, 'containers', id)));
     assert.ok(!existsSync(`/sys/fs/cgroup/memory/berth/${id}`), 'cgroup removed');
     assert.deepEqual(processesMentioning(id), []);
+  });
+
+  test('an image removed while a container uses it keeps its layers until the container goes', async () => {
+    const layersDir = join(f.d.root, 'layers', 'sha256');
+    const before = readdirSync(layersDir).length;
+    const own = buildImage({ layers: [{ tar: await busyboxLayer([{ name: 'only-mine', content: 'x' }]) }] });
+    await pushImage(f.reg, 'test/inuse', '1', own);
+    const ref = `${f.reg.host}/test/inuse:1`;
+    await f.d.img('PullImage', { image: { image: ref } });
+    const id = await f.run(pod, { metadata: { name: 'inuse' }, image: { image: ref }, command: ['sleep', '1000'] });
+    await f.d.img('RemoveImage', { image: { image: ref } });
+    assert.equal(readdirSync(layersDir).length, before + 1, 'the layer stays while the container uses it');
+    const { out } = await f.output(pod, 'main', { metadata: { name: 'peek' }, command: ['true'] });
+    assert.equal(out, '');
+    assert.equal((await f.status(id)).state, 'RUNNING');
+    await f.d.rt('RemoveContainer', { container_id: id });
+    assert.equal(readdirSync(layersDir).length, before, 'and goes with it');
   });
 
   test('berthctl create, start, ps, inspect, logs, stop, rm', async () => {

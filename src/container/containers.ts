@@ -37,6 +37,8 @@ export interface ContainersDeps {
   stateDir: string;
   rootDir: string;
   log: Logger;
+  /** Called when a container's layers may no longer be in use (image GC runs then). */
+  onLayersReleased?: () => void;
 }
 
 const KILL_WAIT_MS = 10_000;
@@ -360,6 +362,7 @@ export class Containers {
     removeDirs(rec.bundle, rec.upper);
     rmSync(this.d.runtime.exitFile(id), { force: true });
     this.d.store.delete(id);
+    this.d.onLayersReleased?.();
     this.d.log.info({ container: id }, 'container removed');
   }
 

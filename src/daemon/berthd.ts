@@ -68,7 +68,17 @@ export class Berthd {
       const cni = new CniNetwork({ confDir: cfg.cni.conf_dir, binDirs: cfg.cni.bin_dirs, defaultSubnet: cfg.cni.default_subnet }, log);
       const sandboxes = new Sandboxes({ store: sandboxStore, cni, stateDir: cfg.state, log });
       const runtime = new OciRuntime({ runtime: cfg.runtime, conmon: cfg.conmon, stateDir: cfg.state });
-      const containers = new Containers({ store: containerStore, sandboxes, images, layers, runtime, stateDir: cfg.state, rootDir: cfg.root, log });
+      const containers = new Containers({
+        store: containerStore,
+        sandboxes,
+        images,
+        layers,
+        runtime,
+        stateDir: cfg.state,
+        rootDir: cfg.root,
+        log,
+        onLayersReleased: () => images.collectGarbage(),
+      });
       sandboxes.attachContainers(containers);
       containers.watchExits();
       await containers.recover();

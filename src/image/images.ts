@@ -216,7 +216,7 @@ export class Images {
     }
     const tag = ref && !ref.digest ? taggedName(ref) : undefined;
     if (tag && img.repoTags.includes(tag)) {
-      if (!this.d.store.removeRef(tag)) return;
+      if (!this.d.store.removeTag(tag)) return;
     } else this.d.store.remove(img.id);
     this.collectGarbage();
   }

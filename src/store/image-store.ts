@@ -48,6 +48,7 @@ export class ImageStore {
       setRef: db.prepare('INSERT INTO image_refs (ref, kind, image_id) VALUES (?, ?, ?) ON CONFLICT(ref) DO UPDATE SET image_id = excluded.image_id'),
       deleteRef: db.prepare<[string]>('DELETE FROM image_refs WHERE ref = ?'),
       countRefs: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM image_refs WHERE image_id = ?'),
+      countTags: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM image_refs WHERE image_id = ? AND kind = 'tag'"),
       deleteImage: db.prepare<[string]>('DELETE FROM images WHERE id = ?'),
     };
   }
@@ -113,13 +114,13 @@ export class ImageStore {
     })();
   }
 
-  /** Drops one reference; deletes the image once nothing names it. Returns true if it did. */
-  removeRef(ref: string): boolean {
+  /** Drops a tag; deletes the image (digests and all) once no tag is left. Returns true if it did. */
+  removeTag(ref: string): boolean {
     return this.db.transaction(() => {
       const id = this.idByRef(ref);
       if (!id) return false;
       this.q.deleteRef.run(ref);
-      if (this.q.countRefs.get(id)!.n > 0) return false;
+      if (this.q.countTags.get(id)!.n > 0) return false;
       this.q.deleteImage.run(id);
       return true;
     })();

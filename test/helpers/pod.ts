@@ -106,12 +106,19 @@ export class PodFixture {
     return { out: this.logText(podName, logPath), st };
   }
 
+  /** Removes every pod, then stops everything; what fails is reported after the rest is cleaned. */
   async dispose(): Promise<void> {
-    const { items } = await this.d.rt<{ items: { id: string }[] }>('ListPodSandbox', {});
-    for (const p of items) await this.d.rt('RemovePodSandbox', { pod_sandbox_id: p.id });
-    await this.d.dispose();
+    let failure: unknown;
+    try {
+      const { items } = await this.d.rt<{ items: { id: string }[] }>('ListPodSandbox', {});
+      for (const p of items) await this.d.rt('RemovePodSandbox', { pod_sandbox_id: p.id }).catch((err: unknown) => (failure ??= err));
+    } catch (err) {
+      failure ??= err;
+    }
+    await this.d.dispose().catch((err: unknown) => (failure ??= err));
     this.net.cleanup();
     await this.reg.stop();
     rmSync(this.logDir, { recursive: true, force: true });
+    if (failure) throw failure;
   }
 }
