@@ -175,7 +175,17 @@ export class Containers {
     }
   }
 
+  /**
+   * Under the pod's lock, so that a pod being stopped or removed cannot gain
+   * a container half-way (the same order, pod then container, as stop and
+   * remove take).
+   */
   async create(sandboxId: string, spec: ContainerSpec): Promise<string> {
+    const pod = this.d.sandboxes.get(sandboxId);
+    return this.d.sandboxes.lock.run(pod.id, () => this.createInPod(sandboxId, spec));
+  }
+
+  private async createInPod(sandboxId: string, spec: ContainerSpec): Promise<string> {
     const sandbox = this.d.sandboxes.requireReady(sandboxId);
     const image = this.d.images.find(spec.image);
     if (!image) throw notFound(`image ${spec.image} not found: pull it first`);
