@@ -331,6 +331,41 @@ describe('pod sandbox lifecycle against the host', () => {
     }
   });
 
+  test('a CNI DEL that fails is reported, remembered, and retried until it succeeds', async () => {
+    // A plugin for fault injection: passes ADD through; fails DEL while the marker exists; counts DELs.
+    const bin = mkdtempSync(join(tmpdir(), 'berth-cnibin-'));
+    const marker = join(bin, 'fail-del');
+    const count = join(bin, 'dels');
+    writeFileSync(
+      join(bin, 'berth-flaky-del'),
+      `#!/bin/sh\ninput=$(cat)\nif [ "$CNI_COMMAND" = DEL ]; then echo x >> ${count}; if [ -e ${marker} ]; then echo '{"cniVersion":"1.0.0","code":11,"msg":"injected DEL failure"}'; exit 1; fi; exit 0; fi\nprintf '%s' "$input" | sed -e 's/.*"prevResult"://' -e 's/}$//'\n`,
+      { mode: 0o755 },
+    );
+    const net = testNetwork('10.123.29.0/24', [{ type: 'berth-flaky-del' }]);
+    const d = await startDaemon({ args: [...net.args, '--cni-bin-dir', '/usr/lib/cni', '--cni-bin-dir', bin] });
+    try {
+      const id = await create(d, pod('flaky'));
+      writeFileSync(marker, '');
+      await assert.rejects(d.rt('StopPodSandbox', { pod_sandbox_id: id }), (err: grpc.ServiceError) => {
+        assert.match(err.details, /injected DEL failure.*|will be retried/);
+        return true;
+      });
+      const dels = () => readFileSync(count, 'utf8').split('\n').filter(Boolean).length;
+      const first = dels();
+      rmSync(marker);
+      const deadline = Date.now() + 20_000;
+      while (dels() === first && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      assert.ok(dels() > first, 'berthd retried the DEL by itself');
+      await d.rt('StopPodSandbox', { pod_sandbox_id: id });
+      await d.rt('RemovePodSandbox', { pod_sandbox_id: id });
+      assert.deepEqual(net.allocated(), []);
+    } finally {
+      await d.dispose();
+      net.cleanup();
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
   test('sandboxes survive a berthd restart; with the state dir wiped (a reboot) they are NOTREADY and removable', async () => {
     const net = testNetwork('10.123.4.0/24');
     let d = await startDaemon({ args: net.args });
