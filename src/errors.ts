@@ -30,15 +30,19 @@ export const internal = (msg: string) => new BerthError('INTERNAL', msg);
 
 /** Prefixes an error's message with what was being done, keeping its kind. */
 export function withContext(context: string, err: unknown): BerthError {
-  if (err instanceof BerthError) return new BerthError(err.kind, `${context}: ${err.message}`);
   const msg = err instanceof Error ? err.message : String(err);
-  return new BerthError(isOutOfSpace(err) ? 'RESOURCE_EXHAUSTED' : 'INTERNAL', `${context}: ${msg}`);
+  return new BerthError(kindOf(err), `${context}: ${msg}`);
 }
 
-/** A full disk (ENOSPC, or SQLite's SQLITE_FULL) is a resource problem, not a bug. */
-export function isOutOfSpace(err: unknown): boolean {
+/**
+ * What kind of failure any error is: a BerthError says; a full disk
+ * (ENOSPC, SQLite's SQLITE_FULL) is a resource problem; the rest are bugs
+ * or host failures.
+ */
+export function kindOf(err: unknown): ErrorKind {
+  if (err instanceof BerthError) return err.kind;
   const code = (err as { code?: string } | null)?.code;
-  return code === 'ENOSPC' || code === 'SQLITE_FULL' || code === 'EDQUOT';
+  return code === 'ENOSPC' || code === 'SQLITE_FULL' || code === 'EDQUOT' ? 'RESOURCE_EXHAUSTED' : 'INTERNAL';
 }
 
 /** Shortens input quoted back in an error so that messages stay under 1 KiB. */

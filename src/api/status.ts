@@ -1,5 +1,5 @@
 import { status, type ServiceError, Metadata } from '@grpc/grpc-js';
-import { BerthError, isOutOfSpace, type ErrorKind } from '../errors.js';
+import { BerthError, kindOf, type ErrorKind } from '../errors.js';
 import type { Logger } from '../daemon/log.js';
 
 const CODES: Record<ErrorKind, status> = {
@@ -18,26 +18,15 @@ const CODES: Record<ErrorKind, status> = {
 const MAX_MESSAGE = 1024;
 
 /**
- * The one place where errors become gRPC statuses. Anything that is not a
- * BerthError is a bug or an unexpected host failure: INTERNAL, logged with
- * its stack.
+ * The one place where errors become gRPC statuses, by the kind kindOf
+ * gives them; INTERNAL ones (bugs, host failures) are logged with their stack.
  */
 export function toServiceError(err: unknown, method: string, log: Logger): Partial<ServiceError> {
-  let code: status;
-  let message: string;
-  if (err instanceof BerthError) {
-    code = CODES[err.kind];
-    message = err.message;
-    if (err.kind === 'INTERNAL') log.error({ method, err: message }, 'rpc failed');
-  } else if (isOutOfSpace(err)) {
-    code = status.RESOURCE_EXHAUSTED;
-    message = `${method}: ${(err as Error).message}`;
-    log.warn({ method, err: message }, 'out of disk space');
-  } else {
-    code = status.INTERNAL;
-    message = `${method}: ${err instanceof Error ? err.message : String(err)}`;
-    log.error({ method, err }, 'rpc failed with an unexpected error');
-  }
+  const kind = kindOf(err);
+  const code = CODES[kind];
+  let message = err instanceof BerthError ? err.message : `${method}: ${err instanceof Error ? err.message : String(err)}`;
+  if (kind === 'INTERNAL') log.error({ method, err: err instanceof BerthError ? message : err }, 'rpc failed');
+  else if (kind === 'RESOURCE_EXHAUSTED') log.warn({ method, err: message }, 'out of resources');
   if (Buffer.byteLength(message) > MAX_MESSAGE) message = Buffer.from(message).subarray(0, MAX_MESSAGE - 3).toString() + '...';
   return { code, details: message, metadata: new Metadata() };
 }
