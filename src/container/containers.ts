@@ -397,8 +397,10 @@ export class Containers {
         }
         killStaleExecs(rec.bundle);
         if (rec.state === 'RUNNING') {
-          const alive = existsSync(this.d.runtime.exitFile(rec.id)) ? false : (await this.d.runtime.state(rec.id))?.status === 'running';
-          if (!alive) this.recordExit(rec.id);
+          // A reboot takes the bundle with the state dir (and may hand the
+          // pid to another process); otherwise the rule status uses holds.
+          if (!existsSync(rec.bundle)) this.recordExit(rec.id);
+          else this.refresh(rec);
         } else if (rec.state === 'CREATED' && existsSync(join(rec.bundle, 'config.json'))) {
           // A start cut short by a crash may have left runc's container (and
           // conmon) behind; without them the container can be started again.
