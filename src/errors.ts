@@ -1,4 +1,4 @@
-// Domain errors carry a CRI-level kind; src/api/status.ts is the one place
+// Domain errors carry a CRI-level kind; src/api/grpc/status.ts is the one place
 // that turns a kind into a gRPC status code.
 export type ErrorKind =
   | 'INVALID_ARGUMENT'

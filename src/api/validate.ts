@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { PodSandboxConfig__Output } from './gen/runtime/PodSandboxConfig.js';
-import type { SandboxSpec } from '../sandbox/spec.js';
+import { SEED_SANDBOX_SECURITY, type SandboxSpec } from '../sandbox/spec.js';
 import { invalidArgument, quote } from '../errors.js';
 
 // Request validation, one layer before any domain code sees a request:
@@ -88,6 +88,7 @@ export function sandboxSpec(config: PodSandboxConfig__Output | undefined): Sandb
             throw invalidArgument(`config.dns_options.searches[${i}] ${quote(s)} is not a domain`);
           return s;
         }),
+        options: [],
       }
     : null;
   const portMappings = config.port_mappings.map((pm, i) => {
@@ -118,5 +119,12 @@ export function sandboxSpec(config: PodSandboxConfig__Output | undefined): Sandb
     hostNetwork: ns?.host_network ?? false,
     hostPid: ns?.host_pid ?? false,
     hostIpc: ns?.host_ipc ?? false,
+    podPid: false,
+    userns: 'node',
+    runtimeHandler: '',
+    sysctls: {},
+    security: SEED_SANDBOX_SECURITY,
+    overhead: undefined,
+    resources: undefined,
   };
 }

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadProtos } from '../api/proto.js';
+import { loadProtos } from '../api/grpc/proto.js';
 import type { RuntimeServiceClient } from '../api/gen/runtime/RuntimeService.js';
 import type { ImageServiceClient } from '../api/gen/runtime/ImageService.js';
 import type { PullProgressClient } from '../api/gen/berth/v1/PullProgress.js';

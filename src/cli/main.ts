@@ -7,7 +7,7 @@ import { table, ago, bytes, shortId } from './format.js';
 import { watchPull } from './pull-progress.js';
 import { runExec } from './exec.js';
 import { printLogs } from './logs.js';
-import { statusName } from '../api/status.js';
+import { statusName } from '../api/grpc/status.js';
 import type { PodSandboxConfig } from '../api/gen/runtime/PodSandboxConfig.js';
 import type { ContainerConfig } from '../api/gen/runtime/ContainerConfig.js';
 import type { AuthConfig } from '../api/gen/runtime/AuthConfig.js';

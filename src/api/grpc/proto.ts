@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType as RuntimeProto } from '../gen/api.js';
+import type { ProtoGrpcType as BerthProto } from '../gen/berth.js';
+
+const PROTO_DIR = fileURLToPath(new URL('../../../../proto/', import.meta.url));
+
+// Must match the flags of `npm run gen:proto`, or the generated types lie.
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: false,
+  arrays: true,
+  objects: true,
+  oneofs: true,
+};
+
+export interface Protos {
+  runtime: RuntimeProto['runtime'];
+  berth: BerthProto['berth']['v1'];
+}
+
+let cached: Protos | undefined;
+
+export function loadProtos(): Protos {
+  if (cached) return cached;
+  const runtimeDef = protoLoader.loadSync(PROTO_DIR + 'api.proto', LOADER_OPTIONS);
+  const berthDef = protoLoader.loadSync(PROTO_DIR + 'berth.proto', LOADER_OPTIONS);
+  cached = {
+    runtime: (grpc.loadPackageDefinition(runtimeDef) as unknown as RuntimeProto).runtime,
+    berth: (grpc.loadPackageDefinition(berthDef) as unknown as BerthProto).berth.v1,
+  };
+  return cached;
+}

@@ -1,0 +1,70 @@
+import { chmodSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { loadProtos } from './proto.js';
+import { malformed } from './rpc.js';
+import type { RuntimeServiceHandlers } from '../gen/runtime/RuntimeService.js';
+import type { ImageServiceHandlers } from '../gen/runtime/ImageService.js';
+import type { PullProgressHandlers } from '../gen/berth/v1/PullProgress.js';
+import type { ContainerInfoHandlers } from '../gen/berth/v1/ContainerInfo.js';
+
+export interface ServiceHandlers {
+  runtime: RuntimeServiceHandlers;
+  image: ImageServiceHandlers;
+  progress: PullProgressHandlers;
+  info: ContainerInfoHandlers;
+}
+
+/**
+ * grpc-js answers a request that does not parse with INTERNAL; berth owes
+ * INVALID_ARGUMENT for bad input, so such a request reaches the handler as
+ * a marked value instead (see rpc.ts).
+ */
+function tolerantDeserializers(def: grpc.ServiceDefinition): grpc.ServiceDefinition {
+  const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const [name, method] of Object.entries(def)) {
+    out[name] = {
+      ...method,
+      requestDeserialize: (buf: Buffer) => {
+        try {
+          return method.requestDeserialize(buf);
+        } catch (err) {
+          return malformed((err as Error).message);
+        }
+      },
+    };
+  }
+  return out;
+}
+
+/** Serves the seed's two services and berth's own on one unix socket. */
+export async function listenGrpc(socket: string, handlers: ServiceHandlers): Promise<grpc.Server> {
+  const protos = loadProtos();
+  const server = new grpc.Server({
+    // Pulls and execs stream big payloads; the socket is local.
+    'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    'grpc.max_send_message_length': 16 * 1024 * 1024,
+  });
+  server.addService(tolerantDeserializers(protos.runtime.RuntimeService.service), handlers.runtime);
+  server.addService(tolerantDeserializers(protos.runtime.ImageService.service), handlers.image);
+  server.addService(tolerantDeserializers(protos.berth.PullProgress.service), handlers.progress);
+  server.addService(tolerantDeserializers(protos.berth.ContainerInfo.service), handlers.info);
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`unix:${socket}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+  );
+  chmodSync(socket, 0o660);
+  return server;
+}
+
+/** Stops taking calls, lets those in flight finish for up to `graceMs`. */
+export function shutdownGrpc(server: grpc.Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
