@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, watch, writeFileSync, rmSync, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync, rmSync, type FSWatcher } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../daemon/log.js';
@@ -19,6 +19,7 @@ import { mountRootfs, removeDirs, unmountRootfs } from './rootfs.js';
 import { clampOomScoreAdj, containerCgroupsPath } from './cgroups.js';
 import type { ContainerSpec } from './spec.js';
 import { startExec, killStaleExecs, type ExecSession } from './exec.js';
+import { PRIVATE_FILE, privateDir } from '../host/private-dir.js';
 
 export interface ContainerFilter {
   id?: string;
@@ -70,8 +71,10 @@ export class Containers {
   private watcher: FSWatcher | undefined;
 
   constructor(private readonly d: ContainersDeps) {
-    mkdirSync(join(d.stateDir, 'containers'), { recursive: true, mode: 0o711 });
-    mkdirSync(join(d.rootDir, 'containers'), { recursive: true, mode: 0o700 });
+    // Bundles hold the overlay root and config.json: root's alone, also those an older berthd made.
+    const bundles = privateDir(join(d.stateDir, 'containers'));
+    for (const id of readdirSync(bundles)) if (/^[0-9a-f]{64}$/.test(id)) privateDir(join(bundles, id));
+    privateDir(join(d.rootDir, 'containers'));
   }
 
   /** Learns of exits from conmon's exit files through inotify, not by polling containers. */
@@ -214,10 +217,10 @@ export class Containers {
     return this.lock.run(id, async () => {
       try {
         const rootfs = join(rec.bundle, 'rootfs');
-        mkdirSync(rec.bundle, { recursive: true, mode: 0o711 });
+        privateDir(rec.bundle);
         const lowers = [...rec.layers].reverse().map((c) => this.d.layers.diffDir(c));
         mountRootfs(rootfs, lowers, join(rec.upper, 'upper'), join(rec.upper, 'work'));
-        const user = resolveUser(spec, image.config, rootfs);
+        const user = await resolveUser(spec, image.config, rootfs);
         const args = processArgs(spec, image.config);
         const env = processEnv(spec, image.config, sandbox.hostname);
         const capabilities = effectiveCapabilities(spec.capAdd, spec.capDrop, spec.privileged);
@@ -238,7 +241,7 @@ export class Containers {
           },
           cgroupsPath: containerCgroupsPath(sandbox.spec.cgroupParent, id),
         });
-        writeFileSync(join(rec.bundle, 'config.json'), JSON.stringify(ociSpec));
+        writeFileSync(join(rec.bundle, 'config.json'), JSON.stringify(ociSpec), { mode: PRIVATE_FILE });
         rec.state = 'CREATED';
         this.d.store.save(rec);
         this.d.log.info({ container: id, sandbox: sandbox.id, name: spec.name }, 'container created');

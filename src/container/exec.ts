@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import type { IPty } from 'node-pty';
 import { killTree } from '../host/processes.js';
+import { PRIVATE_FILE } from '../host/private-dir.js';
 import type { OciRuntime } from '../oci/runtime.js';
 
 /** A process running in a container, its stdio as streams. */
@@ -50,7 +51,7 @@ export function startExec(runtime: OciRuntime, id: string, bundle: string, cmd: 
     pidFile: join(bundle, `exec-${eid}.pid`),
     logFile: join(bundle, `exec-${eid}.log`),
   };
-  writeFileSync(files.processFile, JSON.stringify({ ...spec.process, args: cmd, terminal: tty }));
+  writeFileSync(files.processFile, JSON.stringify({ ...spec.process, args: cmd, terminal: tty }), { mode: PRIVATE_FILE });
   const cleanup = (code: number) => {
     const out = execExitCode(code, files.logFile);
     for (const f of Object.values(files)) rmSync(f, { force: true });

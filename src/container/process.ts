@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { invalidArgument, failedPrecondition, quote } from '../errors.js';
-import { pathInRoot } from '../host/root-path.js';
+import { readImageFile } from './image-files.js';
 import type { ImageConfig } from '../image/manifest.js';
 import type { ContainerSpec } from './spec.js';
 
@@ -50,24 +49,16 @@ interface PasswdEntry {
   gid: number;
 }
 
-function readInRoot(rootfs: string, path: string): string {
-  try {
-    return readFileSync(pathInRoot(rootfs, path), 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function passwd(rootfs: string): PasswdEntry[] {
-  return readInRoot(rootfs, '/etc/passwd')
+function passwd(text: string): PasswdEntry[] {
+  return text
     .split('\n')
     .map((l) => l.split(':'))
     .filter((f) => f.length >= 4 && /^\d+$/.test(f[2]) && /^\d+$/.test(f[3]))
     .map((f) => ({ name: f[0], uid: Number(f[2]), gid: Number(f[3]) }));
 }
 
-function groups(rootfs: string): { name: string; gid: number; members: string[] }[] {
-  return readInRoot(rootfs, '/etc/group')
+function groups(text: string): { name: string; gid: number; members: string[] }[] {
+  return text
     .split('\n')
     .map((l) => l.split(':'))
     .filter((f) => f.length >= 3 && /^\d+$/.test(f[2]))
@@ -79,8 +70,9 @@ function groups(rootfs: string): { name: string; gid: number; members: string[] 
  * uid, else the image's User (a number or a name looked up in the image's
  * /etc/passwd and /etc/group, each optionally with :group).
  */
-export function resolveUser(spec: ContainerSpec, image: ImageConfig, rootfs: string): ProcessUser {
-  const users = passwd(rootfs);
+export async function resolveUser(spec: ContainerSpec, image: ImageConfig, rootfs: string): Promise<ProcessUser> {
+  const users = passwd((await readImageFile(rootfs, '/etc/passwd')) ?? '');
+  const groupList = groups((await readImageFile(rootfs, '/etc/group')) ?? '');
   let uid: number;
   let gid: number;
   let name: string | undefined;
@@ -109,13 +101,13 @@ export function resolveUser(spec: ContainerSpec, image: ImageConfig, rootfs: str
     if (groupPart) {
       if (/^\d+$/.test(groupPart)) gid = Number(groupPart);
       else {
-        const g = groups(rootfs).find((x) => x.name === groupPart);
+        const g = groupList.find((x) => x.name === groupPart);
         if (!g) throw failedPrecondition(`image group ${quote(groupPart)} is not in the image's /etc/group`);
         gid = g.gid;
       }
     }
   }
-  const supplementary = name ? groups(rootfs).filter((g) => g.members.includes(name!)).map((g) => g.gid) : [];
+  const supplementary = name ? groupList.filter((g) => g.members.includes(name!)).map((g) => g.gid) : [];
   const additional = [...new Set([...supplementary, ...spec.additionalGids])].filter((g) => g !== gid);
   return { uid, gid, additionalGids: additional };
 }

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { claimSocket } from './socket.js';
+import { privateDir } from '../host/private-dir.js';
 import { listenGrpc, shutdownGrpc } from '../api/grpc/server.js';
 import { startMetrics, type Metrics } from '../api/grpc/metrics.js';
 import { runtimeServiceHandlers } from '../api/cri-seed/runtime-service.js';
@@ -38,9 +39,11 @@ export class Berthd {
 
   static async start(cfg: Config, log: Logger): Promise<Berthd> {
     // Nobody but root reads berth's state: it holds image content and pod data.
-    mkdirSync(cfg.root, { recursive: true, mode: 0o700 });
-    chmodSync(cfg.root, 0o700);
+    privateDir(cfg.root);
+    // The state dir may also hold the socket, which its own mode guards:
+    // others may pass through to it, and every dir below is private.
     mkdirSync(cfg.state, { recursive: true, mode: 0o711 });
+    chmodSync(cfg.state, 0o711);
     mkdirSync(dirname(cfg.socket), { recursive: true, mode: 0o711 });
     const db = openDatabase(join(cfg.root, 'berth.db'));
     try {

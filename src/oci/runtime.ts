@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as pty from 'node-pty';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { execFile } from '../host/exec.js';
 import { BerthError, internal } from '../errors.js';
 import { which } from '../host/which.js';
+import { privateDir } from '../host/private-dir.js';
 
 export interface RuntimeSettings {
   /** runc or crun */
@@ -85,7 +85,7 @@ export class OciRuntime {
     this.root = join(settings.stateDir, 'runc');
     this.exitDir = join(settings.stateDir, 'exits');
     this.socketDir = join(settings.stateDir, 'sockets');
-    for (const d of [this.root, this.exitDir, this.socketDir]) mkdirSync(d, { recursive: true, mode: 0o700 });
+    for (const d of [this.root, this.exitDir, this.socketDir]) privateDir(d);
   }
 
   exitFile(id: string): string {

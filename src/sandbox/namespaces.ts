@@ -19,7 +19,7 @@ export function namespacePath(dir: string, kind: PodNamespace): string {
  */
 export async function pinNamespaces(dir: string, kinds: PodNamespace[], hostname: string): Promise<void> {
   if (!kinds.length) return;
-  mkdirSync(dir, { recursive: true, mode: 0o711 });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const k of kinds) writeFileSync(namespacePath(dir, k), '');
   const args = kinds.map((k) => `--${k}=${namespacePath(dir, k)}`);
   const cmd = kinds.includes('uts') ? ['hostname', hostname] : ['true'];

@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { privateDir } from '../host/private-dir.js';
 import { join } from 'node:path';
 import type { Logger } from '../daemon/log.js';
 import { failedPrecondition, notFound, withContext } from '../errors.js';
@@ -41,7 +42,9 @@ export class Sandboxes {
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly d: SandboxesDeps) {
-    mkdirSync(join(d.stateDir, 'sandboxes'), { recursive: true, mode: 0o711 });
+    // Pod dirs hold the pinned namespaces and pod files: root's alone.
+    const pods = privateDir(join(d.stateDir, 'sandboxes'));
+    for (const id of readdirSync(pods)) if (/^[0-9a-f]{64}$/.test(id)) privateDir(join(pods, id));
   }
 
   attachContainers(c: PodContainers): void {
@@ -101,7 +104,7 @@ export class Sandboxes {
     return this.lock.run(rec.id, async () => {
       const dir = this.dir(rec.id);
       try {
-        mkdirSync(dir, { recursive: true, mode: 0o711 });
+        privateDir(dir);
         if (spec.logDirectory) mkdirSync(spec.logDirectory, { recursive: true, mode: 0o755 });
         const kinds: PodNamespace[] = [];
         if (!spec.hostNetwork) kinds.push('net', 'uts');

@@ -1,0 +1,124 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { PodFixture } from './helpers/pod.js';
+import { startDaemon } from './helpers/daemon.js';
+import { busyboxLayer, buildImage, layerTar, pushImage } from './helpers/images.js';
+
+const NOBODY = 65534;
+
+/** The paths (of those given) that user nobody can get into: dirs it can enter, files it can read, write or run. */
+function reachableByNobody(paths: string[]): string[] {
+  const r = spawnSync(
+    'setpriv',
+    ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', '--', 'sh', '-c', 'while IFS= read -r p; do if [ -d "$p" ]; then [ -x "$p" ] && echo "$p"; elif [ -r "$p" ] || [ -w "$p" ] || [ -x "$p" ]; then echo "$p"; fi; done'],
+    { input: paths.join('\n') + '\n' },
+  );
+  assert.equal(r.status, 0, r.stderr.toString());
+  return r.stdout.toString().split('\n').filter(Boolean);
+}
+
+/** Every path below the dirs, listed as root (overlay roots and pinned namespaces included). */
+function everythingUnder(...dirs: string[]): string[] {
+  return spawnSync('find', dirs, { maxBuffer: 64 << 20 }).stdout.toString().split('\n').filter(Boolean);
+}
+
+/** A static binary that calls io_uring_setup and prints the result and errno. */
+function ioUringProbe(dir: string): Buffer {
+  const src = join(dir, 'uring.c');
+  writeFileSync(
+    src,
+    '#include <errno.h>\n#include <stdio.h>\n#include <unistd.h>\n#include <sys/syscall.h>\n' +
+      'int main(void) { char params[120] = {0}; long r = syscall(425, 4, params); printf("io_uring_setup=%ld errno=%d\\n", r, r < 0 ? errno : 0); return 0; }\n',
+  );
+  const out = join(dir, 'uring');
+  const cc = spawnSync('cc', ['-static', '-O2', '-o', out, src]);
+  assert.equal(cc.status, 0, `cc: ${cc.stderr}`);
+  return readFileSync(out);
+}
+
+describe('hardening', () => {
+  let f: PodFixture;
+  let pod: string;
+  let work: string;
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'berth-hardening-'));
+    f = await PodFixture.start('10.123.40.0/24');
+    // The test's own temp dir must not be what keeps others out: berthd's modes must.
+    chmodSync(f.d.base, 0o755);
+    const hostile = await layerTar([
+      { name: 'suid', content: '#!/bin/sh\n', mode: 0o4755 },
+      { name: 'null', type: 'character-device', devmajor: 1, devminor: 3, mode: 0o666 },
+      { name: 'uring', content: ioUringProbe(work), mode: 0o755 },
+    ]);
+    await pushImage(f.reg, 'test/hostile', '1', buildImage({ layers: [{ tar: await busyboxLayer() }, { tar: hostile }] }));
+    await f.d.img('PullImage', { image: { image: `${f.reg.host}/test/hostile:1` } });
+    pod = await f.pod('h');
+  });
+  after(async () => {
+    await f.dispose();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('nothing under the root and state dirs is reachable by another user; container config is 0600', async () => {
+    const ctr = await f.run(pod, {
+      metadata: { name: 'secret-env' },
+      image: { image: `${f.reg.host}/test/hostile:1` },
+      command: ['sleep', '1000'],
+      envs: [{ key: 'DB_PASSWORD', value: 'hunter2' }],
+    });
+    const bundle = join(f.d.state, 'containers', ctr);
+    const all = everythingUnder(f.d.root, f.d.state);
+    assert.ok(all.includes(join(bundle, 'rootfs', 'suid')), 'the walk sees the container root');
+    assert.ok(all.some((p) => p.startsWith(join(f.d.root, 'layers'))), 'the walk sees the layers');
+    // Only the state dir, to reach the socket (which its own 0660 mode guards).
+    assert.deepEqual(reachableByNobody(all), [f.d.state]);
+    assert.equal(statSync(join(bundle, 'config.json')).mode & 0o777, 0o600);
+    assert.match(readFileSync(join(bundle, 'config.json'), 'utf8'), /DB_PASSWORD/, 'the file checked is the one holding the env');
+    await f.d.rt('RemoveContainer', { container_id: ctr });
+  });
+
+  test('the state dirs an older berthd left open are closed at start', async () => {
+    const ctr = await f.create(pod, { metadata: { name: 'old-modes' }, command: ['true'] });
+    const bundle = join(f.d.state, 'containers', ctr);
+    for (const dir of [join(f.d.state, 'containers'), bundle, join(f.d.state, 'sandboxes'), join(f.d.state, 'sandboxes', pod)]) chmodSync(dir, 0o711);
+    await f.d.stop();
+    f.d = await startDaemon({ args: f.net.args, dirs: { base: f.d.base } });
+    for (const dir of [join(f.d.state, 'containers'), bundle, join(f.d.state, 'sandboxes'), join(f.d.state, 'sandboxes', pod)])
+      assert.equal(statSync(dir).mode & 0o777, 0o700, dir);
+    await f.d.rt('RemoveContainer', { container_id: ctr });
+  });
+
+  test('io_uring is blocked by the default seccomp profile', async () => {
+    const { out } = await f.output(pod, 'h', { metadata: { name: 'uring' }, image: { image: `${f.reg.host}/test/hostile:1` }, command: ['/uring'] });
+    assert.equal(out.trim(), 'io_uring_setup=-1 errno=1');
+  });
+
+  for (const [what, entry] of [
+    ['a FIFO', { name: 'etc/passwd', type: 'fifo' as const }],
+    ['a device that never ends', { name: 'etc/group', type: 'character-device' as const, devmajor: 1, devminor: 5, mode: 0o666 }],
+  ] as const) {
+    test(`an image whose user database is ${what} fails the create clearly and stalls nothing`, async () => {
+      const repo = `test/baddb-${entry.name.replace(/\W/g, '')}`;
+      const img = buildImage({ layers: [{ tar: await busyboxLayer() }, { tar: await layerTar([entry]) }], config: { User: 'alice' } });
+      await pushImage(f.reg, repo, '1', img);
+      await f.d.img('PullImage', { image: { image: `${f.reg.host}/${repo}:1` } });
+      const t0 = Date.now();
+      const creating = f.create(pod, { metadata: { name: `baddb-${entry.name.replace(/\W/g, '')}` }, image: { image: `${f.reg.host}/${repo}:1` } });
+      // Other calls go on meanwhile.
+      await f.d.rt('Version', {});
+      await assert.rejects(creating, (err: grpc.ServiceError) => {
+        assert.equal(err.code, grpc.status.FAILED_PRECONDITION, err.details);
+        assert.match(err.details, new RegExp(`${entry.name.replace('etc/', '/etc/')} is not a regular file`));
+        return true;
+      });
+      assert.ok(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms`);
+      const { containers } = await f.d.rt<{ containers: { metadata: { name: string } }[] }>('ListContainers', { filter: { pod_sandbox_id: pod } });
+      assert.deepEqual(containers.filter((c) => c.metadata.name.startsWith('baddb-')), [], 'the failed create left no container');
+    });
+  }
+});
