@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { LayerCompression } from './manifest.js';
 import { unpackLayer } from './unpack-worker.js';
-import { Semaphore } from '../semaphore.js';
+import pLimit from 'p-limit';
 
 /** chainID(L0) = diffID(L0); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln)). */
 export function chainIds(diffIds: string[]): string[] {
@@ -26,7 +26,7 @@ export class LayerStore {
   private readonly tmp: string;
   private readonly inflight = new Map<string, Promise<string>>();
   // Each unpack is a worker thread busy on a core; more would only add memory.
-  private readonly slots = new Semaphore(availableParallelism());
+  private readonly slots = pLimit(availableParallelism());
 
   constructor(root: string) {
     this.dir = join(root, 'layers', 'sha256');
@@ -74,7 +74,7 @@ export class LayerStore {
     const work = join(this.tmp, `${chainId.replace(/^sha256:/, '').slice(0, 16)}-${randomBytes(4).toString('hex')}`);
     try {
       mkdirSync(join(work, 'diff'), { recursive: true, mode: 0o755 });
-      await this.slots.run(() => unpackLayer(blobPath, compression, diffId, join(work, 'diff')));
+      await this.slots(() => unpackLayer(blobPath, compression, diffId, join(work, 'diff')));
       renameSync(work, join(this.dir, chainId.replace(/^sha256:/, '')));
       return this.diffDir(chainId);
     } finally {
