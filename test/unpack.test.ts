@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,68 @@ describe('layer extraction', () => {
     mkdirSync(root);
     await extractTar(Readable.from([tarball]), root);
     assert.deepEqual(host.lgetxattr(join(root, 'capped'), 'user.binary'), value);
+  });
+
+  test('binary xattrs survive GNU long names, pax long names, directories and global pax headers', async () => {
+    const src = join(base, `xattr-many-${Date.now()}`);
+    const long = 'l'.repeat(150);
+    const gnuLong = 'g'.repeat(150);
+    mkdirSync(join(src, 'd'), { recursive: true });
+    writeFileSync(join(src, long), 'x');
+    writeFileSync(join(src, gnuLong), 'g');
+    writeFileSync(join(src, 'd/f'), 'y');
+    writeFileSync(join(src, 'plain'), 'z');
+    const v1 = Buffer.from([0xff, 0xfe, 0x00, 0x01]);
+    const v2 = Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0x00]);
+    host.lsetxattr(join(src, long), 'user.one', v1);
+    host.lsetxattr(join(src, 'd'), 'user.dir', v2);
+    host.lsetxattr(join(src, 'd/f'), 'user.two', v2);
+    // GNU tar writes no xattrs in its own format; an archive in it (long
+    // name headers), then a pax one, is what both walks must agree on.
+    const gnu = spawnSync('tar', ['--format=gnu', '-C', src, '-cf', '-', gnuLong, 'plain']).stdout;
+    const pax = spawnSync('tar', ['--xattrs', '--xattrs-include=*', '--format=posix', '--pax-option=comment=global', '-C', src, '-cf', '-', long, 'd']).stdout;
+    assert.ok(gnu.length && pax.length);
+    root = join(base, `root-many-${Date.now()}`);
+    mkdirSync(root);
+    await extractTar(Readable.from([Buffer.concat([gnu, pax])]), root);
+    assert.deepEqual(host.lgetxattr(join(root, long), 'user.one'), v1);
+    assert.deepEqual(host.lgetxattr(join(root, 'd'), 'user.dir'), v2);
+    assert.deepEqual(host.lgetxattr(join(root, 'd/f'), 'user.two'), v2);
+    assert.equal(host.lgetxattr(join(root, 'plain'), 'user.one'), null);
+    assert.equal(readFileSync(join(root, gnuLong), 'utf8'), 'g');
+    assert.equal(readFileSync(join(root, 'd/f'), 'utf8'), 'y');
+  });
+
+  test('a directory later replaced by a symlink, or a hard link to one, leaves host files\' times alone', async () => {
+    const victimDir = join(base, 'outside', 'victim-dir');
+    const victimFile = join(base, 'outside', 'victim-file');
+    mkdirSync(join(victimDir, 'sub'), { recursive: true });
+    writeFileSync(victimFile, 'host');
+    const old = new Date('2001-01-01T00:00:00Z');
+    for (const p of [victimDir, join(victimDir, 'sub'), victimFile]) utimesSync(p, old, old);
+    try {
+      const mtime = new Date('2020-02-02T00:00:00Z');
+      await extract([
+        { name: 'd', type: 'directory', mtime },
+        { name: 'd/sub', type: 'directory', mtime },
+        { name: 'd', type: 'symlink', linkname: victimDir },
+        { name: 'e', type: 'directory', mtime },
+        { name: 'lnk', type: 'symlink', linkname: victimFile },
+        { name: 'e', type: 'link', linkname: 'lnk' },
+        { name: 'kept', type: 'directory', mtime },
+      ]);
+      for (const p of [victimDir, join(victimDir, 'sub'), victimFile]) {
+        const st = statSync(p);
+        assert.equal(st.mtime.getTime(), old.getTime(), `mtime of ${p}`);
+        assert.equal(st.atime.getTime(), old.getTime(), `atime of ${p}`);
+      }
+      assert.ok(lstatSync(join(root, 'd')).isSymbolicLink());
+      assert.ok(lstatSync(join(root, 'e')).isSymbolicLink(), 'e is a hard link to the symlink');
+      assert.equal(statSync(join(root, 'kept')).mtime.getTime(), mtime.getTime(), 'other directories keep their times');
+    } finally {
+      rmSync(victimDir, { recursive: true, force: true });
+      rmSync(victimFile, { force: true });
+    }
   });
 
   test('OCI whiteouts become overlay whiteouts', async () => {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import tar from 'tar-stream';
-import './pax.js';
+import { PaxXattrs } from './pax.js';
 import { BerthError } from '../errors.js';
 import { host, S_IFBLK, S_IFCHR, S_IFIFO } from '../host/native.js';
 import { resolveInRoot } from '../host/root-path.js';
@@ -34,11 +34,28 @@ function removeExisting(path: string, keepDir: boolean, knownDirs: Set<string>):
   knownDirs.clear();
 }
 
-function xattrsOf(header: tar.Header): [string, Buffer][] {
-  const pax = (header.pax ?? {}) as Record<string, string>;
-  return Object.entries(pax)
-    .filter(([k]) => k.startsWith('SCHILY.xattr.'))
-    .map(([k, v]) => [k.slice('SCHILY.xattr.'.length), Buffer.from(v, 'latin1')]);
+/**
+ * The entry's xattrs with their raw bytes, checked against what tar-stream
+ * decoded for the same entry: the two walks of the archive must agree.
+ */
+function xattrsOf(header: tar.Header, raw: Map<string, Buffer> | null): [string, Buffer][] {
+  const decoded = Object.entries((header.pax ?? {}) as Record<string, string>).filter(([k]) => k.startsWith('SCHILY.xattr.'));
+  const entries = [...(raw ?? [])];
+  const agree =
+    decoded.length === entries.length &&
+    entries.every(([name, value]) => (header.pax as Record<string, string>)[`SCHILY.xattr.${name}`] === value.toString('utf8'));
+  if (!agree) throw layerError(`pax headers of ${header.name} read differently by the two parsers`);
+  return entries;
+}
+
+/** True if `dir` is still a directory reached from `root` without a symlink. */
+function stillRealDir(root: string, dir: string): boolean {
+  let path = root;
+  for (const part of posix.relative(root, dir).split('/').filter(Boolean)) {
+    path = posix.join(path, part);
+    if (!fs.lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) return false;
+  }
+  return true;
 }
 
 /**
@@ -50,16 +67,17 @@ function xattrsOf(header: tar.Header): [string, Buffer][] {
  */
 export async function extractTar(input: Readable, root: string): Promise<void> {
   const extract = tar.extract();
+  const xattrs = new PaxXattrs();
   const knownDirs = new Set<string>([root]);
   const dirTimes: [string, Date][] = [];
   // tar-stream's streams are streamx ones, whose end node's pipeline() does
   // not see; the entry iterator ends when the archive does.
   input.on('error', (err) => extract.destroy(err));
-  input.pipe(extract as unknown as NodeJS.WritableStream);
+  input.pipe(xattrs).pipe(extract as unknown as NodeJS.WritableStream);
   try {
     for await (const entry of extract) {
       try {
-        await writeEntry(entry.header, entry as AsyncIterable<Buffer>, root, knownDirs, dirTimes);
+        await writeEntry(entry.header, xattrs.next(), entry as AsyncIterable<Buffer>, root, knownDirs, dirTimes);
       } finally {
         entry.resume();
       }
@@ -68,12 +86,16 @@ export async function extractTar(input: Readable, root: string): Promise<void> {
     input.destroy();
     throw err;
   }
-  // Children change their parent's mtime; set directories' own last, deepest first.
-  for (const [dir, mtime] of dirTimes.reverse()) fs.utimesSync(dir, mtime, mtime);
+  // Children change their parent's mtime; set directories' own last, deepest
+  // first. A later entry may have replaced a directory (or one above it)
+  // with a symlink, even one to a host path: such a directory's time is
+  // not set, and lutimes never follows the last component.
+  for (const [dir, mtime] of dirTimes.reverse()) if (stillRealDir(root, dir)) fs.lutimesSync(dir, mtime, mtime);
 }
 
 async function writeEntry(
   h: tar.Header,
+  rawXattrs: Map<string, Buffer> | null,
   entry: AsyncIterable<Buffer>,
   root: string,
   knownDirs: Set<string>,
@@ -124,10 +146,15 @@ async function writeEntry(
         for await (const chunk of entry) {
           for (let off = 0; off < chunk.length; ) off += fs.writeSync(fd, chunk, off);
         }
+        // Through the descriptor: whatever happens to the path, these reach this file.
+        fs.fchownSync(fd, h.uid ?? 0, h.gid ?? 0);
+        for (const [name, value] of xattrsOf(h, rawXattrs)) host.lsetxattr(dest, name, value);
+        fs.fchmodSync(fd, mode); // after chown, which clears setuid bits
+        fs.futimesSync(fd, mtime, mtime);
       } finally {
         fs.closeSync(fd);
       }
-      break;
+      return;
     }
     case 'symlink': {
       removeExisting(dest, false, knownDirs);
@@ -157,8 +184,9 @@ async function writeEntry(
     default:
       return; // pax / GNU metadata entries are folded into headers by tar-stream
   }
+  // dest was just made (or kept as a directory after lstat): none of these follows a link.
   fs.lchownSync(dest, h.uid ?? 0, h.gid ?? 0);
-  for (const [name, value] of xattrsOf(h)) host.lsetxattr(dest, name, value);
+  for (const [name, value] of xattrsOf(h, rawXattrs)) host.lsetxattr(dest, name, value);
   if (h.type !== 'symlink') fs.chmodSync(dest, mode); // after chown, which clears setuid bits
   if (h.type !== 'directory') fs.lutimesSync(dest, mtime, mtime);
 }
