@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'PERMISSION_DENIED'
   | 'UNAVAILABLE'
   | 'UNIMPLEMENTED'
+  | 'DEADLINE_EXCEEDED'
   | 'RESOURCE_EXHAUSTED'
   | 'INTERNAL';
 
@@ -27,6 +28,7 @@ export const notFound = (msg: string) => new BerthError('NOT_FOUND', msg);
 export const alreadyExists = (msg: string) => new BerthError('ALREADY_EXISTS', msg);
 export const failedPrecondition = (msg: string) => new BerthError('FAILED_PRECONDITION', msg);
 export const internal = (msg: string) => new BerthError('INTERNAL', msg);
+export const unimplemented = (msg: string) => new BerthError('UNIMPLEMENTED', msg);
 
 /** Prefixes an error's message with what was being done, keeping its kind. */
 export function withContext(context: string, err: unknown): BerthError {

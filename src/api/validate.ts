@@ -1,13 +1,17 @@
 import { isIP } from 'node:net';
-import type { PodSandboxConfig__Output } from './gen/runtime/PodSandboxConfig.js';
-import { SEED_SANDBOX_SECURITY, type SandboxSpec } from '../sandbox/spec.js';
 import { invalidArgument, quote } from '../errors.js';
+import { normaliseCapability } from '../oci/capabilities.js';
+import type { PortMapping } from '../network/cni.js';
+import type { Credentials } from '../image/auth.js';
 
-// Request validation, one layer before any domain code sees a request:
-// bounds from CONTRACT.md ("Ids, names, times").
+// Request validation, one layer before any domain code sees a request: the
+// rules both CRI versions share, on the fields their messages have alike.
+// Bounds from CONTRACT.md ("Ids, names, times").
 export const MAX_NAME = 253;
 export const MAX_LABEL_VALUE = 64 * 1024;
 export const MAX_IMAGE_REF = 4096;
+const MAX_PATH = 4096;
+const MAX_ARG = 128 * 1024;
 
 const ID_PREFIX = /^[0-9a-f]{1,64}$/;
 
@@ -46,15 +50,48 @@ export function imageRefArg(value: string | undefined, what = 'image'): string {
   return requiredString(value?.trim(), what, MAX_IMAGE_REF);
 }
 
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/i;
-const MAX_PATH = 4096;
-
 export function absolutePath(value: string | undefined, what: string): string {
   const p = boundedString(value, what, MAX_PATH);
   if (p && !p.startsWith('/')) throw invalidArgument(`${what} ${quote(p)} must be an absolute path`);
   if (p.includes('\0')) throw invalidArgument(`${what} contains a NUL byte`);
   return p;
+}
+
+/** An integer field (int64 arrives as a decimal string); absent is 0. */
+export function int64(value: string | number | undefined | null, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined || value === null) return 0;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw invalidArgument(`${what} ${quote(String(value))} is outside ${min}..${max}`);
+  return n;
+}
+
+export const uidArg = (value: string | number | undefined, what: string) => int64(value, what, 0, 0xffffffff);
+
+export function argList(list: string[], what: string): string[] {
+  for (const s of list) if (Buffer.byteLength(s) > MAX_ARG) throw invalidArgument(`${what}: an entry is longer than ${MAX_ARG} bytes`);
+  return list;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/i;
+
+export function hostnameArg(value: string | undefined, what: string): string {
+  const hostname = boundedString(value, what, 63);
+  if (hostname && !DNS_LABEL.test(hostname)) throw invalidArgument(`${what} ${quote(hostname)} is not a DNS label`);
+  return hostname;
+}
+
+export function dnsServers(list: string[], what: string): string[] {
+  return list.map((s, i) => {
+    if (!isIP(s)) throw invalidArgument(`${what}[${i}] ${quote(s)} is not an IP address`);
+    return s;
+  });
+}
+
+export function dnsSearches(list: string[], what: string): string[] {
+  return list.map((s, i) => {
+    if (!s || Buffer.byteLength(s) > MAX_NAME || /\s/.test(s)) throw invalidArgument(`${what}[${i}] ${quote(s)} is not a domain`);
+    return s;
+  });
 }
 
 function port(value: number | undefined, what: string): number {
@@ -63,68 +100,106 @@ function port(value: number | undefined, what: string): number {
   return n;
 }
 
-/** cgroupfs paths, or systemd slice names (…/name.slice). */
-function cgroupParent(value: string | undefined): string {
-  const p = boundedString(value, 'linux.cgroup_parent', MAX_PATH);
-  if (p.split('/').includes('..')) throw invalidArgument(`linux.cgroup_parent ${quote(p)} must not contain ..`);
-  return p;
+interface PortMappingFields {
+  container_port?: number;
+  host_port?: number;
+  host_ip?: string;
 }
 
-export function sandboxSpec(config: PodSandboxConfig__Output | undefined): SandboxSpec {
-  if (!config) throw invalidArgument('config is required');
-  const md = config.metadata;
-  if (!md) throw invalidArgument('config.metadata is required');
-  const name = requiredString(md.name, 'config.metadata.name', MAX_NAME);
-  const hostname = boundedString(config.hostname, 'config.hostname', 63);
-  if (hostname && !DNS_LABEL.test(hostname)) throw invalidArgument(`config.hostname ${quote(hostname)} is not a DNS label`);
-  const dns = config.dns_options
-    ? {
-        servers: config.dns_options.servers.map((s, i) => {
-          if (!isIP(s)) throw invalidArgument(`config.dns_options.servers[${i}] ${quote(s)} is not an IP address`);
-          return s;
-        }),
-        searches: config.dns_options.searches.map((s, i) => {
-          if (!s || Buffer.byteLength(s) > MAX_NAME || /\s/.test(s))
-            throw invalidArgument(`config.dns_options.searches[${i}] ${quote(s)} is not a domain`);
-          return s;
-        }),
-        options: [],
-      }
-    : null;
-  const portMappings = config.port_mappings.map((pm, i) => {
-    const what = `config.port_mappings[${i}]`;
-    const hostIP = boundedString(pm.host_ip, `${what}.host_ip`, 64);
-    if (hostIP && !isIP(hostIP)) throw invalidArgument(`${what}.host_ip ${quote(hostIP)} is not an IP address`);
+/**
+ * Mappings with a host port; one without only documents the container
+ * port, and there is nothing to publish.
+ */
+export function portMappings(list: PortMappingFields[], protocols: string[], what: string): PortMapping[] {
+  const out = list.map((pm, i): PortMapping => {
+    const w = `${what}[${i}]`;
+    const hostIP = boundedString(pm.host_ip, `${w}.host_ip`, 64);
+    if (hostIP && !isIP(hostIP)) throw invalidArgument(`${w}.host_ip ${quote(hostIP)} is not an IP address`);
     return {
-      containerPort: port(pm.container_port, `${what}.container_port`),
-      hostPort: port(pm.host_port, `${what}.host_port`),
-      protocol: pm.protocol === 'UDP' ? ('udp' as const) : ('tcp' as const),
+      containerPort: port(pm.container_port, `${w}.container_port`),
+      hostPort: port(pm.host_port, `${w}.host_port`),
+      protocol: protocols[i] === 'UDP' ? 'udp' : 'tcp',
       hostIP,
     };
   });
-  const ns = config.linux?.namespace_options;
+  return out.filter((p) => p.hostPort > 0);
+}
+
+/** cgroupfs paths, or systemd slice names (…/name.slice). */
+export function cgroupParentArg(value: string | undefined, what: string): string {
+  const p = boundedString(value, what, MAX_PATH);
+  if (p.split('/').includes('..')) throw invalidArgument(`${what} ${quote(p)} must not contain ..`);
+  return p;
+}
+
+/** A log_path stays inside the log directory: relative, without `..`. */
+export function logPathArg(value: string | undefined, what: string): string {
+  const p = boundedString(value, what, MAX_PATH);
+  if (!p) return '';
+  if (p.startsWith('/') || p.split('/').includes('..') || p.includes('\0'))
+    throw invalidArgument(`${what} ${quote(p)} must be relative to the log directory, without ..`);
+  return p;
+}
+
+export function envsArg(list: { key?: string; value?: string }[], what: string): [string, string][] {
+  return list.map((kv, i): [string, string] => {
+    const k = kv.key ?? '';
+    if (!k || k.includes('=') || k.includes('\0')) throw invalidArgument(`${what}[${i}].key ${quote(k)} is not a variable name`);
+    return [k, boundedString(kv.value, `${what}[${i}].value`, MAX_ARG)];
+  });
+}
+
+/** Both ends of a bind mount: absolute paths. */
+export function mountPaths(m: { container_path?: string; host_path?: string }, what: string): { containerPath: string; hostPath: string } {
+  const containerPath = absolutePath(m.container_path, `${what}.container_path`);
+  const hostPath = absolutePath(m.host_path, `${what}.host_path`);
+  if (!containerPath) throw invalidArgument(`${what}.container_path is required and must be absolute`);
+  if (!hostPath) throw invalidArgument(`${what}.host_path is required and must be absolute`);
+  return { containerPath, hostPath };
+}
+
+export function capabilityList(list: string[] | undefined, what: string): string[] {
+  return (list ?? []).map((c, i) => normaliseCapability(c, `${what}[${i}]`));
+}
+
+interface CommonResources {
+  cpu_period?: string | number;
+  cpu_quota?: string | number;
+  cpu_shares?: string | number;
+  memory_limit_in_bytes?: string | number;
+  oom_score_adj?: string | number;
+}
+
+/** The resource fields both CRI versions have, with CONTRACT.md's bounds. */
+export function commonResources(r: CommonResources | undefined, what: string) {
   return {
-    name,
-    namespace: boundedString(md.namespace, 'config.metadata.namespace', MAX_NAME),
-    uid: boundedString(md.uid, 'config.metadata.uid', MAX_NAME),
-    attempt: md.attempt ?? 0,
-    hostname,
-    logDirectory: absolutePath(config.log_directory, 'config.log_directory'),
-    dns,
-    // A mapping without a host port only documents the container port; there is nothing to publish.
-    portMappings: portMappings.filter((p) => p.hostPort > 0),
-    labels: stringMap(config.labels, 'config.labels'),
-    annotations: stringMap(config.annotations, 'config.annotations'),
-    cgroupParent: cgroupParent(config.linux?.cgroup_parent),
-    hostNetwork: ns?.host_network ?? false,
-    hostPid: ns?.host_pid ?? false,
-    hostIpc: ns?.host_ipc ?? false,
-    podPid: false,
-    userns: 'node',
-    runtimeHandler: '',
-    sysctls: {},
-    security: SEED_SANDBOX_SECURITY,
-    overhead: undefined,
-    resources: undefined,
+    cpuPeriod: int64(r?.cpu_period, `${what}.cpu_period`, 0),
+    cpuQuota: int64(r?.cpu_quota, `${what}.cpu_quota`, -1),
+    cpuShares: int64(r?.cpu_shares, `${what}.cpu_shares`, 0),
+    memoryLimit: int64(r?.memory_limit_in_bytes, `${what}.memory_limit_in_bytes`, 0),
+    oomScoreAdj: r?.oom_score_adj !== undefined ? int64(r.oom_score_adj, `${what}.oom_score_adj`, -1000, 1000) : undefined,
+  };
+}
+
+const MAX_SECRET = 16 * 1024;
+
+interface AuthFields {
+  username?: string;
+  password?: string;
+  auth?: string;
+  identity_token?: string;
+  registry_token?: string;
+}
+
+/** Every AuthConfig form: username/password, `auth` (base64 user:pass), identity_token, registry_token. */
+export function credentialsArg(auth: AuthFields | undefined): Credentials {
+  if (!auth) return {};
+  const field = (v: string | undefined, name: string) => boundedString(v, `auth.${name}`, MAX_SECRET) || undefined;
+  return {
+    username: field(auth.username, 'username'),
+    password: field(auth.password, 'password'),
+    auth: field(auth.auth, 'auth'),
+    identityToken: field(auth.identity_token, 'identity_token'),
+    registryToken: field(auth.registry_token, 'registry_token'),
   };
 }

@@ -12,6 +12,10 @@ import { runtimeServiceHandlers } from '../api/cri-seed/runtime-service.js';
 import { imageServiceHandlers } from '../api/cri-seed/image-service.js';
 import { progressServiceHandlers } from '../api/berth/progress-service.js';
 import { containerInfoHandlers } from '../api/berth/container-info-service.js';
+import { v1RuntimeServiceHandlers } from '../api/cri-v1/runtime-service.js';
+import { v1ImageServiceHandlers } from '../api/cri-v1/image-service.js';
+import type { V1Deps } from '../api/cri-v1/deps.js';
+import type { RpcEnv } from '../api/grpc/rpc.js';
 import { ImageStore } from '../store/image-store.js';
 import { ContentStore } from '../image/content-store.js';
 import { LayerStore } from '../image/layer-store.js';
@@ -24,6 +28,18 @@ import { CniNetwork } from '../network/cni.js';
 import { ContainerStore } from '../store/container-store.js';
 import { Containers } from '../container/containers.js';
 import { OciRuntime } from '../oci/runtime.js';
+
+/** CRI v1's two services, on the same domain objects as the seed's. */
+function v1Services(env: RpcEnv, cfg: Config, domain: Pick<V1Deps, 'sandboxes' | 'containers' | 'images' | 'cni'>) {
+  const deps: V1Deps = {
+    ...domain,
+    cgroupDriver: 'cgroupfs',
+    runtimeHandlers: Object.keys(cfg.runtime_handlers ?? {}),
+    imageFs: { mountpoint: cfg.root, dirs: [join(cfg.root, 'content'), join(cfg.root, 'layers')] },
+    config: cfg,
+  };
+  return { v1Runtime: v1RuntimeServiceHandlers(env, deps), v1Image: v1ImageServiceHandlers(env, deps) };
+}
 
 /** The running daemon: its database, services and socket. */
 export class Berthd {
@@ -93,6 +109,7 @@ export class Berthd {
         image: imageServiceHandlers(env, images),
         progress: progressServiceHandlers(env, progress),
         info: containerInfoHandlers(env, containers),
+        ...v1Services(env, cfg, { sandboxes, containers, images, cni }),
       });
       log.info({ socket: cfg.socket, root: cfg.root, state: cfg.state }, 'berthd serving');
       return new Berthd(cfg, log, db, server, metrics, sandboxes, containers);

@@ -39,6 +39,12 @@ export interface Attachment {
   portMappings: PortMapping[];
 }
 
+/** Every address of a pod, `primary` (the one berth reports as the pod IP) first. */
+export function podIps(state: NetworkState | undefined, primary: string): string[] {
+  const ips = ((state?.result as { ips?: { address?: string }[] } | undefined)?.ips ?? []).map((i) => (i.address ?? '').split('/')[0]);
+  return [...new Set([primary, ...ips].filter(Boolean))];
+}
+
 /** What ADD left, kept with the sandbox so DEL and CHECK run against the same config. */
 export interface NetworkState {
   conflist: ConfList;
@@ -89,17 +95,28 @@ export class CniNetwork {
   /** The first conflist (or single-plugin .conf) in the conf dir, installing berth's default if there is none. */
   loadConflist(): ConfList {
     mkdirSync(this.s.confDir, { recursive: true });
-    const files = readdirSync(this.s.confDir)
-      .filter((f) => /\.(conflist|conf|json)$/.test(f))
-      .sort();
-    if (!files.length) {
-      const list = defaultConflist(this.s.defaultSubnet);
-      const tmp = join(this.s.confDir, `.${DEFAULT_CONFLIST_FILE}.tmp`);
-      writeFileSync(tmp, JSON.stringify(list, null, 2) + '\n');
-      renameSync(tmp, join(this.s.confDir, DEFAULT_CONFLIST_FILE));
-      this.log.info({ file: join(this.s.confDir, DEFAULT_CONFLIST_FILE) }, 'installed the default CNI network');
-      return list;
-    }
+    const found = this.readConflist();
+    if (found) return found.list;
+    const list = defaultConflist(this.s.defaultSubnet);
+    this.install(list);
+    this.log.info({ file: join(this.s.confDir, DEFAULT_CONFLIST_FILE) }, 'installed the default CNI network');
+    return list;
+  }
+
+  private install(list: ConfList): void {
+    const tmp = join(this.s.confDir, `.${DEFAULT_CONFLIST_FILE}.tmp`);
+    writeFileSync(tmp, JSON.stringify(list, null, 2) + '\n');
+    renameSync(tmp, join(this.s.confDir, DEFAULT_CONFLIST_FILE));
+  }
+
+  /** The first config file of the conf dir, parsed; undefined if there is none. */
+  private readConflist(): { file: string; list: ConfList } | undefined {
+    const files = existsSync(this.s.confDir)
+      ? readdirSync(this.s.confDir)
+          .filter((f) => /\.(conflist|conf|json)$/.test(f))
+          .sort()
+      : [];
+    if (!files.length) return undefined;
     const file = join(this.s.confDir, files[0]);
     let doc: Partial<ConfList> & PluginConf;
     try {
@@ -112,7 +129,40 @@ export class CniNetwork {
       : { cniVersion: String(doc.cniVersion ?? '1.0.0'), name: String(doc.name ?? ''), plugins: [doc] };
     if (!list.name || !list.plugins.length || list.plugins.some((p) => typeof p?.type !== 'string'))
       throw new BerthError('INTERNAL', `CNI config ${file}: needs a name and plugins with a type`);
-    return list;
+    return { file, list };
+  }
+
+  /**
+   * Whether a pod's network could be set up now, without changing
+   * anything: the config berth would use (the first in the conf dir, else
+   * its default) parses, and every plugin it names (IPAM ones too) and
+   * loopback are in the bin dirs.
+   */
+  status(): { ready: boolean; message: string } {
+    try {
+      const list = this.readConflist()?.list ?? defaultConflist(this.s.defaultSubnet);
+      const types = ['loopback', ...list.plugins.flatMap((p) => [p.type, (p.ipam as { type?: unknown } | undefined)?.type])];
+      for (const t of types) if (typeof t === 'string' && t) this.findPlugin(t);
+      return { ready: true, message: '' };
+    } catch (err) {
+      return { ready: false, message: `cni config uninitialized: ${(err as Error).message}` };
+    }
+  }
+
+  /**
+   * The node's pod CIDR (CRI UpdateRuntimeConfig): berth's default network
+   * takes its addresses from it from now on. A config of someone else's in
+   * the conf dir is left alone; pods keep the addresses they have.
+   */
+  setPodCidr(cidr: string): void {
+    if (cidr === this.s.defaultSubnet) return;
+    this.s.defaultSubnet = cidr;
+    const found = this.readConflist();
+    if (found && found.file === join(this.s.confDir, DEFAULT_CONFLIST_FILE) && found.list.name === DEFAULT_NETWORK) {
+      this.install(defaultConflist(cidr));
+      this.masqueradeReady = false;
+      this.log.info({ subnet: cidr }, 'default CNI network moved to the pod CIDR');
+    }
   }
 
   /**

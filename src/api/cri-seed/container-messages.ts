@@ -5,100 +5,68 @@ import type { ContainerFilter__Output } from '../gen/runtime/ContainerFilter.js'
 import type { ContainerSpec } from '../../container/spec.js';
 import type { ContainerRecord } from '../../store/container-store.js';
 import type { ContainerFilter } from '../../container/containers.js';
-import { invalidArgument, quote } from '../../errors.js';
-import { normaliseCapability } from '../../oci/capabilities.js';
-import { absolutePath, boundedString, idArg, imageRefArg, MAX_NAME, requiredString, stringMap } from '../validate.js';
-
-const MAX_ARG = 128 * 1024;
-
-function int64(value: string | number | undefined, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return 0;
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min || n > max) throw invalidArgument(`${what} ${quote(String(value))} is outside ${min}..${max}`);
-  return n;
-}
-
-function strings(list: string[], what: string): string[] {
-  for (const s of list) if (Buffer.byteLength(s) > MAX_ARG) throw invalidArgument(`${what}: an entry is longer than ${MAX_ARG} bytes`);
-  return list;
-}
-
-/** A log_path stays inside the log directory: relative, without `..`. */
-function logPath(value: string | undefined): string {
-  const p = boundedString(value, 'config.log_path', 4096);
-  if (!p) return '';
-  if (p.startsWith('/') || p.split('/').includes('..') || p.includes('\0'))
-    throw invalidArgument(`config.log_path ${quote(p)} must be relative to the log directory, without ..`);
-  return p;
-}
+import { invalidArgument } from '../../errors.js';
+import { NO_RESOURCES } from '../../container/spec.js';
+import {
+  absolutePath,
+  argList,
+  boundedString,
+  capabilityList,
+  commonResources,
+  envsArg,
+  idArg,
+  imageRefArg,
+  logPathArg,
+  MAX_NAME,
+  mountPaths,
+  requiredString,
+  stringMap,
+  uidArg,
+} from '../validate.js';
 
 export function containerSpec(config: ContainerConfig__Output | undefined): ContainerSpec {
   if (!config) throw invalidArgument('config is required');
   if (!config.metadata) throw invalidArgument('config.metadata is required');
   const name = requiredString(config.metadata.name, 'config.metadata.name', MAX_NAME);
   const linux = config.linux;
-  const r = linux?.resources;
-  const envs = config.envs.map((kv, i): [string, string] => {
-    const k = kv.key ?? '';
-    if (!k || k.includes('=') || k.includes('\0')) throw invalidArgument(`config.envs[${i}].key ${quote(k)} is not a variable name`);
-    return [k, boundedString(kv.value, `config.envs[${i}].value`, MAX_ARG)];
-  });
-  const mounts = config.mounts.map((m, i) => {
-    const containerPath = absolutePath(m.container_path, `config.mounts[${i}].container_path`);
-    const hostPath = absolutePath(m.host_path, `config.mounts[${i}].host_path`);
-    if (!containerPath) throw invalidArgument(`config.mounts[${i}].container_path is required and must be absolute`);
-    if (!hostPath) throw invalidArgument(`config.mounts[${i}].host_path is required and must be absolute`);
-    return {
-      containerPath,
-      hostPath,
-      readonly: m.readonly ?? false,
-      recursiveReadonly: false,
-      propagation: 'private' as const,
-      selinuxRelabel: m.selinux_relabel ?? false,
-    };
-  });
+  const mounts = config.mounts.map((m, i) => ({
+    ...mountPaths(m, `config.mounts[${i}]`),
+    readonly: m.readonly ?? false,
+    recursiveReadonly: false,
+    propagation: 'private' as const,
+    selinuxRelabel: m.selinux_relabel ?? false,
+  }));
   const caps = linux?.capabilities;
   const user = linux?.user;
-  const uid = user?.uid !== undefined ? int64(user.uid, 'config.linux.user.uid', 0, 0xffffffff) : undefined;
-  const gid = user?.gid !== undefined ? int64(user.gid, 'config.linux.user.gid', 0, 0xffffffff) : undefined;
-  const additionalGids = (user?.additional_gids ?? []).map((g, i) => int64(g, `config.linux.user.additional_gids[${i}]`, 0, 0xffffffff));
+  const uid = user?.uid !== undefined ? uidArg(user.uid, 'config.linux.user.uid') : undefined;
+  const gid = user?.gid !== undefined ? uidArg(user.gid, 'config.linux.user.gid') : undefined;
+  const additionalGids = (user?.additional_gids ?? []).map((g, i) => uidArg(g, `config.linux.user.additional_gids[${i}]`));
   return {
     name,
     attempt: config.metadata.attempt ?? 0,
     image: imageRefArg(config.image?.image, 'config.image.image'),
-    command: strings(config.command, 'config.command'),
-    args: strings(config.args, 'config.args'),
+    command: argList(config.command, 'config.command'),
+    args: argList(config.args, 'config.args'),
     workingDir: absolutePath(config.working_dir, 'config.working_dir'),
-    envs,
+    envs: envsArg(config.envs, 'config.envs'),
     mounts,
     devices: [],
     labels: stringMap(config.labels, 'config.labels'),
     annotations: stringMap(config.annotations, 'config.annotations'),
     privileged: config.privileged ?? false,
     readonlyRootfs: config.readonly_rootfs ?? false,
-    logPath: logPath(config.log_path),
+    logPath: logPathArg(config.log_path, 'config.log_path'),
     stdin: config.stdin ?? false,
     stdinOnce: config.stdin_once ?? false,
     tty: config.tty ?? false,
-    resources: {
-      cpuPeriod: int64(r?.cpu_period, 'config.linux.resources.cpu_period', 0),
-      cpuQuota: int64(r?.cpu_quota, 'config.linux.resources.cpu_quota', -1),
-      cpuShares: int64(r?.cpu_shares, 'config.linux.resources.cpu_shares', 0),
-      memoryLimit: int64(r?.memory_limit_in_bytes, 'config.linux.resources.memory_limit_in_bytes', 0),
-      oomScoreAdj: r?.oom_score_adj !== undefined ? int64(r.oom_score_adj, 'config.linux.resources.oom_score_adj', -1000, 1000) : undefined,
-      memorySwapLimit: 0,
-      cpusetCpus: '',
-      cpusetMems: '',
-      hugepageLimits: [],
-      unified: {},
-    },
-    capAdd: (caps?.add_capabilities ?? []).map((c, i) => normaliseCapability(c, `config.linux.capabilities.add_capabilities[${i}]`)),
-    capDrop: (caps?.drop_capabilities ?? []).map((c, i) => normaliseCapability(c, `config.linux.capabilities.drop_capabilities[${i}]`)),
+    resources: { ...NO_RESOURCES, ...commonResources(linux?.resources, 'config.linux.resources') },
+    capAdd: capabilityList(caps?.add_capabilities, 'config.linux.capabilities.add_capabilities'),
+    capDrop: capabilityList(caps?.drop_capabilities, 'config.linux.capabilities.drop_capabilities'),
     capAmbient: [],
     user: uid !== undefined ? { uid, gid } : undefined,
     additionalGids,
+    // The seed has no fields for these: Docker's defaults, as before v1.
     supplementalGroupsPolicy: 'merge',
-    // CONTRACT.md: the seed's non-privileged containers get the default profile and /proc masks.
     seccomp: { kind: 'runtimeDefault', localhostRef: '' },
     apparmor: { kind: 'runtimeDefault', localhostRef: '' },
     noNewPrivs: false,

@@ -5,9 +5,9 @@ import { serveExec } from './exec-service.js';
 import type { RuntimeServiceHandlers } from '../gen/runtime/RuntimeService.js';
 import { unary, streaming, type RpcEnv } from '../grpc/rpc.js';
 import { invalidArgument } from '../../errors.js';
-import { idArg, sandboxSpec } from '../validate.js';
+import { idArg } from '../validate.js';
 import type { Sandboxes } from '../../sandbox/sandboxes.js';
-import { sandboxFilter, toPodSandbox, toSandboxStatus } from './sandbox-messages.js';
+import { sandboxFilter, sandboxSpec, toPodSandbox, toSandboxStatus } from './sandbox-messages.js';
 import type { Containers } from '../../container/containers.js';
 import { containerFilter, containerSpec, toContainer, toContainerStatus } from './container-messages.js';
 

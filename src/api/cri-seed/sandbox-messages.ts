@@ -3,7 +3,63 @@ import type { PodSandbox } from '../gen/runtime/PodSandbox.js';
 import type { PodSandboxFilter__Output } from '../gen/runtime/PodSandboxFilter.js';
 import type { SandboxRecord } from '../../store/sandbox-store.js';
 import type { SandboxFilter } from '../../sandbox/sandboxes.js';
-import { idArg, stringMap, boundedString, MAX_NAME } from '../validate.js';
+import type { PodSandboxConfig__Output } from '../gen/runtime/PodSandboxConfig.js';
+import { SEED_SANDBOX_SECURITY, type SandboxSpec } from '../../sandbox/spec.js';
+import { invalidArgument } from '../../errors.js';
+import {
+  absolutePath,
+  boundedString,
+  cgroupParentArg,
+  dnsSearches,
+  dnsServers,
+  hostnameArg,
+  idArg,
+  MAX_NAME,
+  portMappings,
+  requiredString,
+  stringMap,
+} from '../validate.js';
+
+export function sandboxSpec(config: PodSandboxConfig__Output | undefined): SandboxSpec {
+  if (!config) throw invalidArgument('config is required');
+  const md = config.metadata;
+  if (!md) throw invalidArgument('config.metadata is required');
+  const dns = config.dns_options;
+  const ns = config.linux?.namespace_options;
+  return {
+    name: requiredString(md.name, 'config.metadata.name', MAX_NAME),
+    namespace: boundedString(md.namespace, 'config.metadata.namespace', MAX_NAME),
+    uid: boundedString(md.uid, 'config.metadata.uid', MAX_NAME),
+    attempt: md.attempt ?? 0,
+    hostname: hostnameArg(config.hostname, 'config.hostname'),
+    logDirectory: absolutePath(config.log_directory, 'config.log_directory'),
+    dns: dns
+      ? {
+          servers: dnsServers(dns.servers, 'config.dns_options.servers'),
+          searches: dnsSearches(dns.searches, 'config.dns_options.searches'),
+          options: [],
+        }
+      : null,
+    portMappings: portMappings(
+      config.port_mappings,
+      config.port_mappings.map((p) => p.protocol ?? 'TCP'),
+      'config.port_mappings',
+    ),
+    labels: stringMap(config.labels, 'config.labels'),
+    annotations: stringMap(config.annotations, 'config.annotations'),
+    cgroupParent: cgroupParentArg(config.linux?.cgroup_parent, 'linux.cgroup_parent'),
+    runtimeHandler: '',
+    sysctls: {},
+    hostNetwork: ns?.host_network ?? false,
+    hostPid: ns?.host_pid ?? false,
+    podPid: false,
+    hostIpc: ns?.host_ipc ?? false,
+    userns: 'node',
+    security: SEED_SANDBOX_SECURITY,
+    overhead: undefined,
+    resources: undefined,
+  };
+}
 
 function metadata(s: SandboxRecord) {
   return { name: s.spec.name, uid: s.spec.uid, namespace: s.spec.namespace, attempt: s.spec.attempt };

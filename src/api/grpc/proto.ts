@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as RuntimeProto } from '../gen/api.js';
 import type { ProtoGrpcType as BerthProto } from '../gen/berth.js';
+import type { ProtoGrpcType as V1Proto } from '../gen/v1/api.js';
 
 const PROTO_DIR = fileURLToPath(new URL('../../../../proto/', import.meta.url));
 
@@ -20,6 +21,7 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 export interface Protos {
   runtime: RuntimeProto['runtime'];
   berth: BerthProto['berth']['v1'];
+  v1: V1Proto['runtime']['v1'];
 }
 
 let cached: Protos | undefined;
@@ -28,9 +30,11 @@ export function loadProtos(): Protos {
   if (cached) return cached;
   const runtimeDef = protoLoader.loadSync(PROTO_DIR + 'api.proto', LOADER_OPTIONS);
   const berthDef = protoLoader.loadSync(PROTO_DIR + 'berth.proto', LOADER_OPTIONS);
+  const v1Def = protoLoader.loadSync(PROTO_DIR + 'cri-v1/api.proto', LOADER_OPTIONS);
   cached = {
     runtime: (grpc.loadPackageDefinition(runtimeDef) as unknown as RuntimeProto).runtime,
     berth: (grpc.loadPackageDefinition(berthDef) as unknown as BerthProto).berth.v1,
+    v1: (grpc.loadPackageDefinition(v1Def) as unknown as V1Proto).runtime.v1,
   };
   return cached;
 }

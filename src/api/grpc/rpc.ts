@@ -28,19 +28,20 @@ function elapsed(t0: bigint): number {
 
 /**
  * Wraps a unary handler: whatever it throws becomes a gRPC status through
- * toServiceError, and every call is counted and timed.
+ * toServiceError, and every call is counted and timed. The handler gets
+ * the call too, to learn of a client that gives up.
  */
 export function unary<Req, Res>(
   env: RpcEnv,
   method: string,
-  fn: (req: Req) => Promise<Res> | Res,
+  fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const t0 = process.hrtime.bigint();
     Promise.resolve()
       .then(() => {
         checkParsed(call.request);
-        return fn(call.request);
+        return fn(call.request, call);
       })
       .then(
         (res) => {

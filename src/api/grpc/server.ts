@@ -1,17 +1,21 @@
-import { chmodSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { loadProtos } from './proto.js';
 import { malformed } from './rpc.js';
+import { closeUnix, listenUnix } from './authority.js';
 import type { RuntimeServiceHandlers } from '../gen/runtime/RuntimeService.js';
 import type { ImageServiceHandlers } from '../gen/runtime/ImageService.js';
 import type { PullProgressHandlers } from '../gen/berth/v1/PullProgress.js';
 import type { ContainerInfoHandlers } from '../gen/berth/v1/ContainerInfo.js';
+import type { RuntimeServiceHandlers as V1RuntimeServiceHandlers } from '../gen/v1/runtime/v1/RuntimeService.js';
+import type { ImageServiceHandlers as V1ImageServiceHandlers } from '../gen/v1/runtime/v1/ImageService.js';
 
 export interface ServiceHandlers {
   runtime: RuntimeServiceHandlers;
   image: ImageServiceHandlers;
   progress: PullProgressHandlers;
   info: ContainerInfoHandlers;
+  v1Runtime: V1RuntimeServiceHandlers;
+  v1Image: V1ImageServiceHandlers;
 }
 
 /**
@@ -36,7 +40,7 @@ function tolerantDeserializers(def: grpc.ServiceDefinition): grpc.ServiceDefinit
   return out;
 }
 
-/** Serves the seed's two services and berth's own on one unix socket. */
+/** Serves the seed's two services, CRI v1's two and berth's own on one unix socket. */
 export async function listenGrpc(socket: string, handlers: ServiceHandlers): Promise<grpc.Server> {
   const protos = loadProtos();
   const server = new grpc.Server({
@@ -48,15 +52,15 @@ export async function listenGrpc(socket: string, handlers: ServiceHandlers): Pro
   server.addService(tolerantDeserializers(protos.runtime.ImageService.service), handlers.image);
   server.addService(tolerantDeserializers(protos.berth.PullProgress.service), handlers.progress);
   server.addService(tolerantDeserializers(protos.berth.ContainerInfo.service), handlers.info);
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix:${socket}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
-  );
-  chmodSync(socket, 0o660);
+  server.addService(tolerantDeserializers(protos.v1.RuntimeService.service), handlers.v1Runtime);
+  server.addService(tolerantDeserializers(protos.v1.ImageService.service), handlers.v1Image);
+  await listenUnix(server, socket);
   return server;
 }
 
 /** Stops taking calls, lets those in flight finish for up to `graceMs`. */
 export function shutdownGrpc(server: grpc.Server, graceMs: number): Promise<void> {
+  closeUnix(server);
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       server.forceShutdown();

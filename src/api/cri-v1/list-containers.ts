@@ -1,0 +1,28 @@
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { ListContainersRequest__Output } from '../gen/v1/runtime/v1/ListContainersRequest.js';
+import type { ListContainersResponse } from '../gen/v1/runtime/v1/ListContainersResponse.js';
+import type { ContainerFilter__Output } from '../gen/v1/runtime/v1/ContainerFilter.js';
+import type { Container } from '../gen/v1/runtime/v1/Container.js';
+import type { StreamContainersRequest__Output } from '../gen/v1/runtime/v1/StreamContainersRequest.js';
+import type { StreamContainersResponse } from '../gen/v1/runtime/v1/StreamContainersResponse.js';
+import { toV1Container, v1ContainerFilter } from './container-messages.js';
+import { imageRefOf } from './image-messages.js';
+import { inChunks } from './chunks.js';
+import type { V1Deps } from './deps.js';
+
+function list(d: V1Deps, f: ContainerFilter__Output | undefined): Container[] {
+  const filter = v1ContainerFilter(f);
+  if (!filter) return [];
+  const refOf = imageRefOf((id) => d.images.find(id));
+  return d.containers.list(filter).map((c) => toV1Container(c, refOf));
+}
+
+export function listContainers(d: V1Deps) {
+  return (req: ListContainersRequest__Output): ListContainersResponse => ({ containers: list(d, req.filter) });
+}
+
+export function streamContainers(d: V1Deps) {
+  return async (call: ServerWritableStream<StreamContainersRequest__Output, StreamContainersResponse>): Promise<void> => {
+    inChunks(list(d, call.request.filter), (chunk) => call.write({ containers: chunk }));
+  };
+}

@@ -1,0 +1,29 @@
+import { unimplemented } from '../../errors.js';
+
+/** The v1 calls berth does not serve yet, and what each is missing; each has its own issue. */
+export const UNIMPLEMENTED_FEATURES = {
+  Exec: 'streaming Exec (a URL of a streaming server) is not implemented yet (issue #11); ExecSync works',
+  Attach: 'streaming Attach is not implemented yet (issue #11)',
+  PortForward: 'streaming PortForward is not implemented yet (issue #11)',
+  ContainerStats: 'container stats are not implemented yet (issue #12)',
+  ListContainerStats: 'container stats are not implemented yet (issue #12)',
+  StreamContainerStats: 'container stats are not implemented yet (issue #12)',
+  PodSandboxStats: 'pod sandbox stats are not implemented yet (issue #12)',
+  ListPodSandboxStats: 'pod sandbox stats are not implemented yet (issue #12)',
+  StreamPodSandboxStats: 'pod sandbox stats are not implemented yet (issue #12)',
+  GetContainerEvents: 'container events (evented PLEG) are not implemented yet (issue #12)',
+  ListMetricDescriptors: 'pod sandbox metrics are not implemented yet (issue #12)',
+  ListPodSandboxMetrics: 'pod sandbox metrics are not implemented yet (issue #12)',
+  StreamPodSandboxMetrics: 'pod sandbox metrics are not implemented yet (issue #12)',
+  UpdateContainerResources: 'live resource updates are not implemented yet (issue #10)',
+  UpdatePodSandboxResources: 'pod resource updates are not implemented yet (issue #10)',
+  CheckpointContainer: 'container checkpoint is not supported: berth has no CRIU support',
+} as const;
+
+export type UnimplementedMethod = keyof typeof UNIMPLEMENTED_FEATURES;
+
+export function notServed(method: UnimplementedMethod): () => never {
+  return () => {
+    throw unimplemented(`${method}: ${UNIMPLEMENTED_FEATURES[method]}`);
+  };
+}

@@ -1,0 +1,258 @@
+import { chmodSync } from 'node:fs';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import * as grpc from '@grpc/grpc-js';
+import hpack from 'hpack.js';
+
+/*
+ * Clients of the kubelet 1.2x / crictl 1.26 era (grpc-go before 1.4x) send
+ * the unix socket path as the HTTP/2 `:authority`. nghttp2, under Node's
+ * http2 server, resets such a stream with PROTOCOL_ERROR before grpc-js sees
+ * it, and neither Node nor grpc-js has an option to turn that check off. So
+ * each connection on berth's socket goes through a front that re-encodes the
+ * client's header blocks, with an invalid `:authority` replaced by
+ * `localhost` (what newer grpc-go sends), into grpc-js's own HTTP/2 server
+ * through its public connection injector. Everything else passes through:
+ * other frames from the client byte for byte, and the server's bytes untouched.
+ */
+
+const CLIENT_PREFACE_LENGTH = 24;
+const FRAME_HEADER_LENGTH = 9;
+const HEADERS = 0x1;
+const CONTINUATION = 0x9;
+const END_STREAM = 0x1;
+const END_HEADERS = 0x4;
+const PADDED = 0x8;
+const PRIORITY = 0x20;
+/** Every HTTP/2 peer accepts frames this large, whatever it advertised (RFC 9113 §4.2). */
+const MAX_FRAME_PAYLOAD = 16_384;
+/**
+ * Node's http2 server refuses header lists above 64 KiB anyway; the bound
+ * keeps a client from making the front buffer or expand more than that.
+ */
+const MAX_HEADER_BLOCK = 65_536;
+const MAX_HEADER_LIST = 65_536;
+/**
+ * The client's encoder may use a table as large as the server allows (4096
+ * by default). A decoder table at least that large holds every entry the
+ * client can still refer to (indexes count from the newest entry), so it
+ * stays in step without tracking the server's SETTINGS.
+ */
+const CLIENT_TABLE_LIMIT = 65_536;
+/** The characters nghttp2 accepts in `:authority`. */
+const VALID_AUTHORITY = /^[A-Za-z0-9\-._~!$&'()*+,;=:@[\]%]*$/;
+const UNIX_AUTHORITY = 'localhost';
+
+export class HeaderBlockError extends Error {}
+
+interface PendingBlock {
+  streamId: number;
+  endStream: boolean;
+  priority: Buffer | null;
+  fragments: Buffer[];
+  size: number;
+}
+
+/**
+ * Rewrites the client-to-server byte stream of one HTTP/2 connection. Its
+ * own encoder never adds to the dynamic table and says so at the start of
+ * every block (a size update to 0), so the server's decoder holds nothing
+ * whatever SETTINGS_HEADER_TABLE_SIZE it announces.
+ */
+export class ClientStreamRewriter {
+  private prefaceLeft = CLIENT_PREFACE_LENGTH;
+  private passLeft = 0;
+  private pending: Buffer | null = null;
+  private block: PendingBlock | null = null;
+  private readonly decoder = hpack.decompressor.create({ table: { maxSize: CLIENT_TABLE_LIMIT } });
+  private readonly encoder = hpack.compressor.create({ table: { maxSize: 0 } });
+  private decodeError: Error | null = null;
+
+  constructor() {
+    this.decoder.on('error', (err) => (this.decodeError = err));
+  }
+
+  /** The bytes to send on for `chunk`; throws HeaderBlockError on a broken header block. */
+  feed(chunk: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = null;
+    let off = 0;
+    while (off < buf.length) {
+      if (this.prefaceLeft > 0 || this.passLeft > 0) {
+        const left = this.prefaceLeft > 0 ? this.prefaceLeft : this.passLeft;
+        const n = Math.min(left, buf.length - off);
+        out.push(buf.subarray(off, off + n));
+        if (this.prefaceLeft > 0) this.prefaceLeft -= n;
+        else this.passLeft -= n;
+        off += n;
+        continue;
+      }
+      if (buf.length - off < FRAME_HEADER_LENGTH) break;
+      const length = buf.readUIntBE(off, 3);
+      const type = buf[off + 3];
+      if (type === HEADERS || type === CONTINUATION) {
+        if (length > MAX_HEADER_BLOCK) throw new HeaderBlockError(`header frame of ${length} bytes`);
+        if (buf.length - off < FRAME_HEADER_LENGTH + length) break;
+        this.headerFrame(buf.subarray(off, off + FRAME_HEADER_LENGTH + length), out);
+        off += FRAME_HEADER_LENGTH + length;
+      } else {
+        if (this.block) throw new HeaderBlockError(`frame type ${type} inside the header block of stream ${this.block.streamId}`);
+        out.push(buf.subarray(off, off + FRAME_HEADER_LENGTH));
+        this.passLeft = length;
+        off += FRAME_HEADER_LENGTH;
+      }
+    }
+    if (off < buf.length) this.pending = buf.subarray(off);
+    return out;
+  }
+
+  private headerFrame(frame: Buffer, out: Buffer[]): void {
+    const flags = frame[4];
+    const streamId = frame.readUInt32BE(5) & 0x7fffffff;
+    const payload = frame.subarray(FRAME_HEADER_LENGTH);
+    let block: PendingBlock;
+    if (frame[3] === HEADERS) {
+      if (this.block) throw new HeaderBlockError(`HEADERS for stream ${streamId} inside the header block of stream ${this.block.streamId}`);
+      let start = 0;
+      let end = payload.length;
+      if (flags & PADDED) {
+        if (payload.length < 1) throw new HeaderBlockError('PADDED HEADERS without a pad length');
+        start = 1;
+        end -= payload[0];
+      }
+      let priority: Buffer | null = null;
+      if (flags & PRIORITY) {
+        priority = payload.subarray(start, start + 5);
+        start += 5;
+      }
+      if (start > end) throw new HeaderBlockError(`HEADERS for stream ${streamId}: padding and priority exceed the payload`);
+      block = { streamId, endStream: (flags & END_STREAM) !== 0, priority, fragments: [payload.subarray(start, end)], size: end - start };
+      this.block = block;
+    } else {
+      if (!this.block || this.block.streamId !== streamId) throw new HeaderBlockError(`CONTINUATION for stream ${streamId} outside its header block`);
+      block = this.block;
+      block.fragments.push(payload);
+      block.size += payload.length;
+      if (block.size > MAX_HEADER_BLOCK) throw new HeaderBlockError(`header block of stream ${streamId} over ${MAX_HEADER_BLOCK} bytes`);
+    }
+    if (flags & END_HEADERS) {
+      this.reencode(block, out);
+      this.block = null;
+    }
+  }
+
+  private reencode(block: PendingBlock, out: Buffer[]): void {
+    this.decoder.write(block.fragments.length === 1 ? block.fragments[0] : Buffer.concat(block.fragments));
+    this.decoder.execute();
+    if (this.decodeError) throw new HeaderBlockError(`header block of stream ${block.streamId}: ${this.decodeError.message}`);
+    const headers = [];
+    let listSize = 0;
+    for (let h = this.decoder.read(); h !== null; h = this.decoder.read()) {
+      listSize += h.name.length + h.value.length + 32;
+      if (listSize > MAX_HEADER_LIST) throw new HeaderBlockError(`header list of stream ${block.streamId} over ${MAX_HEADER_LIST} bytes`);
+      const value = h.name === ':authority' && !VALID_AUTHORITY.test(h.value) ? UNIX_AUTHORITY : h.value;
+      headers.push({ name: h.name, value, neverIndex: h.neverIndex, huffman: false, incremental: false });
+    }
+    this.encoder.updateTableSize(0);
+    this.encoder.write(headers);
+    const encoded = this.encoder.read() ?? Buffer.alloc(0);
+
+    const prefix = block.priority ? block.priority.length : 0;
+    let off = 0;
+    let first = true;
+    do {
+      const room = MAX_FRAME_PAYLOAD - (first ? prefix : 0);
+      const piece = encoded.subarray(off, off + room);
+      off += piece.length;
+      const last = off >= encoded.length;
+      let flags = last ? END_HEADERS : 0;
+      if (first) flags |= (block.endStream ? END_STREAM : 0) | (block.priority ? PRIORITY : 0);
+      const header = Buffer.allocUnsafe(FRAME_HEADER_LENGTH);
+      header.writeUIntBE((first ? prefix : 0) + piece.length, 0, 3);
+      header[3] = first ? HEADERS : CONTINUATION;
+      header[4] = flags;
+      header.writeUInt32BE(block.streamId, 5);
+      out.push(header);
+      if (first && block.priority) out.push(block.priority);
+      out.push(piece);
+      first = false;
+    } while (off < encoded.length);
+  }
+}
+
+/**
+ * The socket grpc-js's HTTP/2 server sees: the client's bytes after the
+ * rewriter, its own bytes written straight to the client's socket.
+ */
+class FrontSocket extends Duplex {
+  private readonly rewriter = new ClientStreamRewriter();
+
+  constructor(private readonly conn: Socket) {
+    super();
+    conn.on('data', (chunk: Buffer) => {
+      let parts: Buffer[];
+      try {
+        parts = this.rewriter.feed(chunk);
+      } catch {
+        // A client whose header blocks do not decode cannot be served on
+        // this connection: nghttp2 would end it with COMPRESSION_ERROR too.
+        this.destroy();
+        return;
+      }
+      let more = true;
+      for (const part of parts) more = this.push(part);
+      if (!more) conn.pause();
+    });
+    conn.on('end', () => this.push(null));
+    conn.on('error', (err) => this.destroy(err));
+    conn.on('close', () => this.destroy());
+  }
+
+  override _read(): void {
+    this.conn.resume();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    if (this.conn.write(chunk)) done();
+    else this.conn.once('drain', () => done());
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    this.conn.end(done);
+  }
+
+  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+    this.conn.destroy();
+    done(err);
+  }
+}
+
+const listeners = new WeakMap<grpc.Server, NetServer>();
+
+/**
+ * Serves `server` on the unix socket at `path` (mode 0660) through the
+ * authority front.
+ */
+export async function listenUnix(server: grpc.Server, path: string): Promise<void> {
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const listener = createServer((conn) => injector.injectConnection(new FrontSocket(conn)));
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(path, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+  // Accept failures (EMFILE, ECONNABORTED) are the client's loss, not a
+  // reason to stop serving the others.
+  listener.on('error', () => {});
+  chmodSync(path, 0o660);
+  listeners.set(server, listener);
+}
+
+/** Stops taking new connections on the socket `listenUnix` opened for `server`. */
+export function closeUnix(server: grpc.Server): void {
+  listeners.get(server)?.close();
+  listeners.delete(server);
+}
