@@ -4,6 +4,8 @@ import type { RuntimeServiceClient } from '../api/gen/runtime/RuntimeService.js'
 import type { ImageServiceClient } from '../api/gen/runtime/ImageService.js';
 import type { PullProgressClient } from '../api/gen/berth/v1/PullProgress.js';
 import type { ContainerInfoClient } from '../api/gen/berth/v1/ContainerInfo.js';
+import type { RuntimeServiceClient as V1RuntimeServiceClient } from '../api/gen/v1/runtime/v1/RuntimeService.js';
+import type { ImageServiceClient as V1ImageServiceClient } from '../api/gen/v1/runtime/v1/ImageService.js';
 
 export const DEFAULT_ENDPOINT = '/run/berth/berth.sock';
 
@@ -12,16 +14,19 @@ export interface Clients {
   image: ImageServiceClient;
   progress: PullProgressClient;
   info: ContainerInfoClient;
+  v1Runtime: V1RuntimeServiceClient;
+  v1Image: V1ImageServiceClient;
   close(): void;
 }
 
 /** `endpoint` is a socket path or a `unix://` / `unix:` address. */
 export function connectClients(endpoint: string): Clients {
   const address = endpoint.startsWith('unix:') ? endpoint.replace(/^unix:\/\//, 'unix:') : `unix:${endpoint}`;
-  const { runtime, berth } = loadProtos();
+  const { runtime, berth, v1 } = loadProtos();
   const creds = grpc.credentials.createInsecure();
   const opts = {
-    'grpc.max_receive_message_length': 16 * 1024 * 1024,
+    // An ExecSync answer carries up to 16 MiB of stdout and of stderr.
+    'grpc.max_receive_message_length': 33 * 1024 * 1024,
     // grpc-js otherwise advertises HTTP/2's 64 KiB window, which caps a bulk
     // stream (exec output, logs) at a fraction of what the socket carries.
     'grpc-node.flow_control_window': 16 * 1024 * 1024,
@@ -31,6 +36,8 @@ export function connectClients(endpoint: string): Clients {
     image: new runtime.ImageService(address, creds, opts),
     progress: new berth.PullProgress(address, creds, opts),
     info: new berth.ContainerInfo(address, creds, opts),
+    v1Runtime: new v1.RuntimeService(address, creds, opts),
+    v1Image: new v1.ImageService(address, creds, opts),
   };
   return {
     ...clients,
@@ -39,6 +46,8 @@ export function connectClients(endpoint: string): Clients {
       clients.image.close();
       clients.progress.close();
       clients.info.close();
+      clients.v1Runtime.close();
+      clients.v1Image.close();
     },
   };
 }

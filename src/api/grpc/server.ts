@@ -46,7 +46,8 @@ export async function listenGrpc(socket: string, handlers: ServiceHandlers): Pro
   const server = new grpc.Server({
     // Pulls and execs stream big payloads; the socket is local.
     'grpc.max_receive_message_length': 16 * 1024 * 1024,
-    'grpc.max_send_message_length': 16 * 1024 * 1024,
+    // An ExecSync answer carries up to 16 MiB of stdout and of stderr.
+    'grpc.max_send_message_length': 33 * 1024 * 1024,
   });
   server.addService(tolerantDeserializers(protos.runtime.RuntimeService.service), handlers.runtime);
   server.addService(tolerantDeserializers(protos.runtime.ImageService.service), handlers.image);
