@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -90,6 +90,24 @@ describe('hardening', () => {
     f.d = await startDaemon({ args: f.net.args, dirs: { base: f.d.base } });
     for (const dir of [join(f.d.state, 'containers'), bundle, join(f.d.state, 'sandboxes'), join(f.d.state, 'sandboxes', pod)])
       assert.equal(statSync(dir).mode & 0o777, 0o700, dir);
+    await f.d.rt('RemoveContainer', { container_id: ctr });
+  });
+
+  test('a restart kills no process that took over the pid of a stale exec', async () => {
+    const ctr = await f.run(pod, { metadata: { name: 'pid-reuse' }, command: ['sleep', '1000'] });
+    const bystander = spawn('sleep', ['300'], { stdio: 'ignore' });
+    try {
+      // What a berthd that crashed mid-exec leaves; the number now belongs to another process.
+      writeFileSync(join(f.d.state, 'containers', ctr, 'exec-0123456789ab.pid'), String(bystander.pid));
+      await f.d.stop('SIGKILL');
+      f.d = await startDaemon({ args: f.net.args, dirs: { base: f.d.base } });
+      assert.equal((await f.status(ctr)).state, 'RUNNING');
+      assert.equal(bystander.exitCode, null);
+      assert.equal(bystander.signalCode, null, 'the bystander was not signalled');
+      assert.ok(!existsSync(join(f.d.state, 'containers', ctr, 'exec-0123456789ab.pid')), 'the stale file is gone');
+    } finally {
+      bystander.kill('SIGKILL');
+    }
     await f.d.rt('RemoveContainer', { container_id: ctr });
   });
 

@@ -19,6 +19,7 @@ import { mountRootfs, removeDirs, unmountRootfs } from './rootfs.js';
 import { clampOomScoreAdj, containerCgroupsPath } from './cgroups.js';
 import type { ContainerSpec } from './spec.js';
 import { startExec, killStaleExecs, type ExecSession } from './exec.js';
+import { inContainerCgroup, isMonitorOf } from '../host/processes.js';
 import { PRIVATE_FILE, privateDir } from '../host/private-dir.js';
 
 export interface ContainerFilter {
@@ -46,7 +47,6 @@ const KILL_WAIT_MS = 10_000;
 
 /** Alive, and not a zombie: an orphan's new parent may never reap it. */
 function processAlive(pid: number): boolean {
-  if (!(pid > 0)) return false;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return !/^\d+ \(.*\) [ZX]/s.test(stat);
@@ -156,23 +156,29 @@ export class Containers {
   }
 
   /**
-   * A RUNNING record whose exit file exists is brought up to date (an
-   * inotify event may still be queued). One whose conmon is gone will never
-   * get an exit file: it is EXITED once its process is gone too.
+   * The record as it is now, written nowhere (reads never write): a RUNNING
+   * container whose exit file exists (its inotify event may still be
+   * queued), or whose conmon and process are both gone, is shown EXITED,
+   * and the exit is recorded through the one locked path.
    */
   private refresh(rec: ContainerRecord): ContainerRecord {
-    if (rec.state !== 'RUNNING') return rec;
-    if (existsSync(this.d.runtime.exitFile(rec.id))) return this.recordExit(rec.id) ?? rec;
-    if (!this.conmonAlive(rec) && !processAlive(rec.pid)) {
-      this.d.log.warn({ container: rec.id }, 'conmon and the container process are gone without an exit file');
-      return this.recordExit(rec.id) ?? rec;
-    }
-    return rec;
+    if (rec.state !== 'RUNNING' || !this.hasExited(rec)) return rec;
+    void this.lock
+      .run(rec.id, async () => this.recordExit(rec.id))
+      .catch((err: unknown) => this.d.log.error({ container: rec.id, err: (err as Error).message }, 'recording an exit failed'));
+    return this.exitView(rec);
+  }
+
+  /** An exit file, or neither conmon nor the container's process left (the pids checked to be still theirs). */
+  private hasExited(rec: ContainerRecord): boolean {
+    if (existsSync(this.d.runtime.exitFile(rec.id))) return true;
+    return !this.conmonAlive(rec) && !(processAlive(rec.pid) && inContainerCgroup(rec.pid, rec.id));
   }
 
   private conmonAlive(rec: ContainerRecord): boolean {
     try {
-      return processAlive(Number(readFileSync(join(rec.bundle, 'conmon.pid'), 'utf8')));
+      const pid = Number(readFileSync(join(rec.bundle, 'conmon.pid'), 'utf8'));
+      return processAlive(pid) && isMonitorOf(pid, rec.id);
     } catch {
       return false;
     }
@@ -302,13 +308,11 @@ export class Containers {
   }
 
   /**
-   * Records what conmon wrote when the container exited: exit code, finish
-   * time, and OOMKilled if the memory cgroup killed it. Idempotent.
+   * The record with what conmon wrote when the container exited: exit code,
+   * finish time, and OOMKilled if the memory cgroup killed it.
    */
-  private recordExit(id: string): ContainerRecord | undefined {
-    const rec = this.d.store.get(id);
-    if (!rec || rec.state === 'EXITED' || rec.state === 'creating') return rec;
-    const file = this.d.runtime.exitFile(id);
+  private exitView(rec: ContainerRecord): ContainerRecord {
+    const file = this.d.runtime.exitFile(rec.id);
     let code = 255;
     let finished = nowNs();
     try {
@@ -319,14 +323,20 @@ export class Containers {
       /* no exit file: the container is gone without a word (reboot, conmon killed) */
     }
     if (BigInt(finished) < BigInt(rec.startedAt)) finished = rec.startedAt;
-    rec.state = 'EXITED';
-    rec.exitCode = code;
-    rec.finishedAt = finished;
-    rec.reason = existsSync(join(rec.bundle, 'oom')) ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error';
+    const reason = existsSync(join(rec.bundle, 'oom')) ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error';
+    return { ...rec, state: 'EXITED', exitCode: code, finishedAt: finished, reason };
+  }
+
+  /** Records the exit (see exitView); called under the container's lock, or at start before serving. Idempotent. */
+  private recordExit(id: string): ContainerRecord | undefined {
+    const cur = this.d.store.get(id);
+    if (!cur || cur.state === 'EXITED' || cur.state === 'creating') return cur;
+    if (!existsSync(this.d.runtime.exitFile(id))) this.d.log.warn({ container: id }, 'conmon and the container process are gone without an exit file');
+    const rec = this.exitView(cur);
     this.d.store.save(rec);
     // Processes exec'd into a container end with it (with host_pid they would outlive its PID namespace).
     for (const s of this.execs.get(id) ?? []) s.kill();
-    this.d.log.info({ container: id, exitCode: code, reason: rec.reason }, 'container exited');
+    this.d.log.info({ container: id, exitCode: rec.exitCode, reason: rec.reason }, 'container exited');
     return rec;
   }
 
@@ -398,12 +408,11 @@ export class Containers {
           this.undoCreate(rec);
           continue;
         }
-        killStaleExecs(rec.bundle);
+        killStaleExecs(rec.id, rec.bundle);
         if (rec.state === 'RUNNING') {
           // A reboot takes the bundle with the state dir (and may hand the
           // pid to another process); otherwise the rule status uses holds.
-          if (!existsSync(rec.bundle)) this.recordExit(rec.id);
-          else this.refresh(rec);
+          if (!existsSync(rec.bundle) || this.hasExited(rec)) this.recordExit(rec.id);
         } else if (rec.state === 'CREATED' && existsSync(join(rec.bundle, 'config.json'))) {
           // A start cut short by a crash may have left runc's container (and
           // conmon) behind; without them the container can be started again.

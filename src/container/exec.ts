@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import type { IPty } from 'node-pty';
-import { killTree } from '../host/processes.js';
+import { inContainerCgroup, killTree } from '../host/processes.js';
 import { PRIVATE_FILE } from '../host/private-dir.js';
 import type { OciRuntime } from '../oci/runtime.js';
 
@@ -138,7 +138,7 @@ function ttySession(term: IPty, pidFile: string, cleanup: (code: number) => numb
  * Kills what execs a dead berthd was serving left running (their pid files
  * are still in the bundle), and removes their files.
  */
-export function killStaleExecs(bundle: string): void {
+export function killStaleExecs(id: string, bundle: string): void {
   let names: string[] = [];
   try {
     names = readdirSync(bundle);
@@ -147,7 +147,8 @@ export function killStaleExecs(bundle: string): void {
   }
   for (const n of names.filter((f) => /^exec-[0-9a-f]+\.pid$/.test(f))) {
     const pid = Number(readFileSync(join(bundle, n), 'utf8'));
-    if (pid > 0) killTree(pid);
+    // After a crash the number may belong to another process by now.
+    if (inContainerCgroup(pid, id)) killTree(pid);
   }
   for (const n of names.filter((f) => /^exec-[0-9a-f]+\.(pid|json|log)$/.test(f))) rmSync(join(bundle, n), { force: true });
 }

@@ -31,3 +31,27 @@ export function killTree(pid: number): void {
     }
   }
 }
+
+/**
+ * Whether a pid stored earlier still names a process of the container `id`
+ * (its cgroup path carries the id) rather than whatever process reused the
+ * number since; only then may it be signalled or counted as the container.
+ */
+export function inContainerCgroup(pid: number, id: string): boolean {
+  if (!(pid > 0)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(id);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a stored pid is still the conmon that monitors container `id` (its argv names the id). */
+export function isMonitorOf(pid: number, id: string): boolean {
+  if (!(pid > 0)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(id);
+  } catch {
+    return false;
+  }
+}
