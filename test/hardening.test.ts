@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { PodFixture } from './helpers/pod.js';
 import { startDaemon } from './helpers/daemon.js';
+import { v1rt } from './helpers/v1.js';
 import { busyboxLayer, buildImage, layerTar, pushImage } from './helpers/images.js';
 
 const NOBODY = 65534;
@@ -108,6 +109,21 @@ describe('hardening', () => {
     } finally {
       bystander.kill('SIGKILL');
     }
+    await f.d.rt('RemoveContainer', { container_id: ctr });
+  });
+
+  test('an id filter that is no id selects nothing, in both APIs', async () => {
+    const ctr = await f.create(pod, { metadata: { name: 'filtered' }, command: ['true'] });
+    for (const id of ['../../etc', 'ZZ', 'x'.repeat(300)]) {
+      assert.deepEqual((await f.d.rt<{ items: unknown[] }>('ListPodSandbox', { filter: { id } })).items, []);
+      assert.deepEqual((await f.d.rt<{ containers: unknown[] }>('ListContainers', { filter: { id } })).containers, []);
+      assert.deepEqual((await f.d.rt<{ containers: unknown[] }>('ListContainers', { filter: { pod_sandbox_id: id } })).containers, []);
+      assert.deepEqual((await v1rt<{ items: unknown[] }>(f.d, 'ListPodSandbox', { filter: { id } })).items, []);
+      assert.deepEqual((await v1rt<{ containers: unknown[] }>(f.d, 'ListContainers', { filter: { id } })).containers, []);
+      assert.deepEqual((await v1rt<{ containers: unknown[] }>(f.d, 'ListContainers', { filter: { pod_sandbox_id: id } })).containers, []);
+    }
+    const byPrefix = await v1rt<{ containers: { id: string }[] }>(f.d, 'ListContainers', { filter: { id: ctr.slice(0, 12) } });
+    assert.deepEqual(byPrefix.containers.map((c) => c.id), [ctr], 'a real prefix still selects');
     await f.d.rt('RemoveContainer', { container_id: ctr });
   });
 

@@ -22,6 +22,15 @@ export function idArg(value: string | undefined, what: string): string {
   return value;
 }
 
+/**
+ * An id in a List filter selects, it does not validate: one that is no id
+ * (`../../etc`) matches nothing, as the domain compares it with ids and
+ * never takes it to the filesystem.
+ */
+export function idFilter(value: string | undefined): string | undefined {
+  return value || undefined;
+}
+
 export function boundedString(value: string | undefined, what: string, max: number): string {
   const s = value ?? '';
   if (Buffer.byteLength(s) > max) throw invalidArgument(`${what} is longer than ${max} bytes`);

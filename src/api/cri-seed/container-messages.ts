@@ -14,7 +14,7 @@ import {
   capabilityList,
   commonResources,
   envsArg,
-  idArg,
+  idFilter,
   imageRefArg,
   logPathArg,
   MAX_NAME,
@@ -118,10 +118,10 @@ export function containerFilter(f: ContainerFilter__Output | undefined): Contain
   if (!f) return {};
   const st = f.state;
   return {
-    id: f.id ? idArg(f.id, 'filter.id') : undefined,
+    id: idFilter(f.id),
     name: boundedString(f.name, 'filter.name', MAX_NAME) || undefined,
     state: st === 'CREATED' || st === 'RUNNING' || st === 'EXITED' ? st : undefined,
-    sandboxId: f.pod_sandbox_id ? idArg(f.pod_sandbox_id, 'filter.pod_sandbox_id') : undefined,
+    sandboxId: idFilter(f.pod_sandbox_id),
     labels: stringMap(f.label_selector, 'filter.label_selector'),
   };
 }

@@ -13,7 +13,7 @@ import {
   dnsSearches,
   dnsServers,
   hostnameArg,
-  idArg,
+  idFilter,
   MAX_NAME,
   portMappings,
   requiredString,
@@ -96,7 +96,7 @@ export function toPodSandbox(s: SandboxRecord): PodSandbox {
 export function sandboxFilter(f: PodSandboxFilter__Output | undefined): SandboxFilter {
   if (!f) return {};
   return {
-    id: f.id ? idArg(f.id, 'filter.id') : undefined,
+    id: idFilter(f.id),
     name: boundedString(f.name, 'filter.name', MAX_NAME) || undefined,
     // proto2 enums default to their first value; only a set field filters.
     state: f.state === 'READY' || f.state === 'NOTREADY' ? f.state : undefined,

@@ -4,7 +4,7 @@ import type { ContainerFilter__Output } from '../gen/v1/runtime/v1/ContainerFilt
 import { Signal, type Signal__Output } from '../gen/v1/runtime/v1/Signal.js';
 import type { ContainerRecord } from '../../store/container-store.js';
 import type { ContainerFilter } from '../../container/containers.js';
-import { idArg, stringMap } from '../validate.js';
+import { idFilter, stringMap } from '../validate.js';
 import { toV1Resources } from './resources.js';
 
 const PROPAGATION = { private: 'PROPAGATION_PRIVATE', rslave: 'PROPAGATION_HOST_TO_CONTAINER', rshared: 'PROPAGATION_BIDIRECTIONAL' } as const;
@@ -96,9 +96,9 @@ export function v1ContainerFilter(f: ContainerFilter__Output | undefined): Conta
   const st = f.state ? (f.state.state ?? 'CONTAINER_CREATED') : undefined;
   if (st === 'CONTAINER_UNKNOWN') return null;
   return {
-    id: f.id ? idArg(f.id, 'filter.id') : undefined,
+    id: idFilter(f.id),
     state: st ? STATE_FILTER[st] : undefined,
-    sandboxId: f.pod_sandbox_id ? idArg(f.pod_sandbox_id, 'filter.pod_sandbox_id') : undefined,
+    sandboxId: idFilter(f.pod_sandbox_id),
     labels: stringMap(f.label_selector, 'filter.label_selector'),
   };
 }

@@ -5,7 +5,7 @@ import type { NamespaceOption } from '../gen/v1/runtime/v1/NamespaceOption.js';
 import type { SandboxRecord } from '../../store/sandbox-store.js';
 import type { SandboxFilter } from '../../sandbox/sandboxes.js';
 import { podIps } from '../../network/cni.js';
-import { idArg, stringMap } from '../validate.js';
+import { idFilter, stringMap } from '../validate.js';
 
 function metadata(s: SandboxRecord) {
   return { name: s.spec.name, uid: s.spec.uid, namespace: s.spec.namespace, attempt: s.spec.attempt };
@@ -70,7 +70,7 @@ export function toV1PodSandbox(s: SandboxRecord): PodSandbox {
 export function v1SandboxFilter(f: PodSandboxFilter__Output | undefined): SandboxFilter {
   if (!f) return {};
   return {
-    id: f.id ? idArg(f.id, 'filter.id') : undefined,
+    id: idFilter(f.id),
     // A state wrapper sent with the enum at its zero value means READY.
     state: f.state ? (f.state.state === 'SANDBOX_NOTREADY' ? 'NOTREADY' : 'READY') : undefined,
     labels: stringMap(f.label_selector, 'filter.label_selector'),
