@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, symlinkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,6 +125,29 @@ describe('hardening', () => {
     const byPrefix = await v1rt<{ containers: { id: string }[] }>(f.d, 'ListContainers', { filter: { id: ctr.slice(0, 12) } });
     assert.deepEqual(byPrefix.containers.map((c) => c.id), [ctr], 'a real prefix still selects');
     await f.d.rt('RemoveContainer', { container_id: ctr });
+  });
+
+  test('a link planted at a log path or on the way to it is not written through', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'berth-outside-'));
+    try {
+      const target = join(outside, 'target');
+      writeFileSync(target, 'orig\n');
+      symlinkSync(target, join(f.logDir, 'h', 'evil.log'));
+      symlinkSync(outside, join(f.logDir, 'h', 'sub'));
+      for (const logPath of ['evil.log', 'sub/0.log']) {
+        const ctr = await f.create(pod, { metadata: { name: `log-${logPath.replace(/\W/g, '')}` }, command: ['echo', 'pwned'], log_path: logPath });
+        await assert.rejects(f.d.rt('StartContainer', { container_id: ctr }), (err: grpc.ServiceError) => {
+          assert.equal(err.code, grpc.status.FAILED_PRECONDITION, err.details);
+          assert.match(err.details, /link/);
+          return true;
+        });
+        await f.d.rt('RemoveContainer', { container_id: ctr });
+      }
+      assert.equal(readFileSync(target, 'utf8'), 'orig\n');
+      assert.deepEqual(readdirSync(outside), ['target']);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   test('io_uring is blocked by the default seccomp profile', async () => {

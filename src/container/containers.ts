@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync, rmSync, type FSWatcher } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Logger } from '../daemon/log.js';
 import { BerthError, failedPrecondition, internal, notFound, withContext } from '../errors.js';
 import { newId, nowNs, resolvePrefix } from '../ids.js';
@@ -19,6 +19,7 @@ import { mountRootfs, removeDirs, unmountRootfs } from './rootfs.js';
 import { clampOomScoreAdj, containerCgroupsPath } from './cgroups.js';
 import type { ContainerSpec } from './spec.js';
 import { startExec, killStaleExecs, type ExecSession } from './exec.js';
+import { prepareContainerLog } from './log-file.js';
 import { inContainerCgroup, isMonitorOf } from '../host/processes.js';
 import { PRIVATE_FILE, privateDir } from '../host/private-dir.js';
 
@@ -275,7 +276,13 @@ export class Containers {
     await this.lock.run(found.id, async () => {
       const rec = this.d.store.get(found.id)!;
       if (rec.state !== 'CREATED') throw failedPrecondition(`container ${rec.id} is ${rec.state}, not CREATED`);
-      if (rec.logPath) mkdirSync(dirname(rec.logPath), { recursive: true });
+      if (rec.logPath) {
+        try {
+          prepareContainerLog(rec.logPath, rec.spec.logPath);
+        } catch (err) {
+          throw withContext(`start container ${rec.id}`, err);
+        }
+      }
       const t0 = performance.now();
       let t1 = t0;
       try {

@@ -9,7 +9,7 @@ export function reopenContainerLog(d: V1Deps) {
   return (req: ReopenContainerLogRequest__Output): object => {
     const c = d.containers.get(idArg(req.container_id, 'container_id'));
     if (c.state !== 'RUNNING') throw failedPrecondition(`container ${c.id} is ${c.state}, not RUNNING: its log cannot be reopened`);
-    reopen(c.bundle, c.id);
+    reopen(c);
     return {};
   };
 }
