@@ -375,7 +375,8 @@ describe('containers', () => {
       assert.match((await berthctl(f.d.socket, ['ps', '-a'])).stdout, new RegExp(`^${id.slice(0, 13)}\\s+\\S+\\s+Created\\s+ctlc\\s+0$`, 'm'));
       assert.equal((await berthctl(f.d.socket, ['start', id])).code, 0);
       assert.match((await berthctl(f.d.socket, ['ps', '--pod', podId])).stdout, /Running\s+ctlc/);
-      assert.equal(JSON.parse((await berthctl(f.d.socket, ['inspect', id.slice(0, 10)])).stdout).state, 'RUNNING');
+      assert.equal(JSON.parse((await berthctl(f.d.socket, ['inspect', id.slice(0, 10)])).stdout).state, 'CONTAINER_RUNNING');
+      assert.equal(JSON.parse((await berthctl(f.d.socket, ['--seed', 'inspect', id.slice(0, 10)])).stdout).state, 'RUNNING');
       let logs = '';
       for (let i = 0; i < 50 && !logs.includes('hello'); i++) {
         logs = (await berthctl(f.d.socket, ['logs', id])).stdout;

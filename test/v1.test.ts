@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { PodFixture } from './helpers/pod.js';
-import { startDaemon } from './helpers/daemon.js';
+import { startDaemon, berthctl } from './helpers/daemon.js';
 import { busyboxLayer, buildImage, pushImage } from './helpers/images.js';
 import { startRegistry, BASIC_USER, BASIC_PASSWORD } from './helpers/registry.js';
 import { v1rt, v1img, v1stream, code } from './helpers/v1.js';
@@ -449,7 +449,8 @@ describe('CRI v1', () => {
   test('PullImage with credentials: every AuthConfig form against a registry that wants them', async () => {
     const reg = await startRegistry('htpasswd');
     try {
-      await pushImage(reg, 'test/private', '1', buildImage({ layers: [{ tar: await busyboxLayer() }] }));
+      // Its own config: the fixture's image would be the same image, and v1 removes every tag of one.
+      await pushImage(reg, 'test/private', '1', buildImage({ layers: [{ tar: await busyboxLayer() }], config: { Labels: { private: 'yes' } } }));
       const image = { image: `${reg.host}/test/private:1` };
       await assert.rejects(v1img(f.d, 'PullImage', { image }), code(grpc.status.UNAUTHENTICATED));
       await v1img(f.d, 'PullImage', { image, auth: { username: BASIC_USER, password: BASIC_PASSWORD, server_address: reg.host } });
@@ -459,6 +460,29 @@ describe('CRI v1', () => {
       await assert.rejects(v1img(f.d, 'PullImage', { image, auth: { username: BASIC_USER, password: 'wrong' } }), code(grpc.status.UNAUTHENTICATED));
     } finally {
       await reg.stop();
+    }
+  });
+
+  test('berthctl speaks v1, and the seed with --seed: pods and ps by name, exec -s with its exit code and timeout', async () => {
+    const pod = await v1Pod('ctlv1', { labels: { via: 'ctl' } });
+    try {
+      const id = await v1Container(pod, sleeper('ctlsleeper'));
+      await v1rt(f.d, 'StartContainer', { container_id: id });
+      for (const api of [[], ['--seed']]) {
+        const pods = await berthctl(f.d.socket, [...api, 'pods', '--name', 'ctlv1', '-q']);
+        assert.equal(pods.stdout, `${pod}\n`, pods.stderr);
+        const ps = await berthctl(f.d.socket, [...api, 'ps', '--name', 'ctlsleeper']);
+        assert.match(ps.stdout, new RegExp(`^${id.slice(0, 13)}\\s+\\S+\\s+Running\\s+ctlsleeper\\s+0$`, 'm'));
+      }
+      const json = JSON.parse((await berthctl(f.d.socket, ['pods', '--label', 'via=ctl', '-o', 'json'])).stdout) as { state: string }[];
+      assert.deepEqual(json.map((p) => p.state), ['SANDBOX_READY'], 'v1 JSON shows zero-valued fields');
+      const run = await berthctl(f.d.socket, ['exec', '-s', id, 'sh', '-c', 'echo out; echo err >&2; exit 4']);
+      assert.deepEqual([run.code, run.stdout, run.stderr], [4, 'out\n', 'err\n']);
+      const slow = await berthctl(f.d.socket, ['exec', '-s', '--timeout', '1', id, 'sleep', '20']);
+      assert.equal(slow.code, 1);
+      assert.match(slow.stderr, /^berthctl: DEADLINE_EXCEEDED: /);
+    } finally {
+      await v1rt(f.d, 'RemovePodSandbox', { pod_sandbox_id: pod });
     }
   });
 

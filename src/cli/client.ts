@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadProtos } from '../api/grpc/proto.js';
+import { loadProtos, loadV1WithDefaults } from '../api/grpc/proto.js';
 import type { RuntimeServiceClient } from '../api/gen/runtime/RuntimeService.js';
 import type { ImageServiceClient } from '../api/gen/runtime/ImageService.js';
 import type { PullProgressClient } from '../api/gen/berth/v1/PullProgress.js';
@@ -19,10 +19,14 @@ export interface Clients {
   close(): void;
 }
 
-/** `endpoint` is a socket path or a `unix://` / `unix:` address. */
-export function connectClients(endpoint: string): Clients {
+/**
+ * `endpoint` is a socket path or a `unix://` / `unix:` address. With
+ * `v1Defaults`, v1 answers come with every zero-valued field filled in.
+ */
+export function connectClients(endpoint: string, v1Defaults = false): Clients {
   const address = endpoint.startsWith('unix:') ? endpoint.replace(/^unix:\/\//, 'unix:') : `unix:${endpoint}`;
-  const { runtime, berth, v1 } = loadProtos();
+  const { runtime, berth, v1: plainV1 } = loadProtos();
+  const v1 = v1Defaults ? loadV1WithDefaults() : plainV1;
   const creds = grpc.credentials.createInsecure();
   const opts = {
     // An ExecSync answer carries up to 16 MiB of stdout and of stderr.

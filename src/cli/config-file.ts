@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 
-const MAP_FIELDS = new Set(['labels', 'annotations', 'label_selector']);
+const MAP_FIELDS = new Set(['labels', 'annotations', 'label_selector', 'sysctls', 'unified']);
+/** The few CRI v1 fields the proto itself spells with capitals, and their snake_case forms. */
+const PROTO_SPELLED = new Set(['uidMappings', 'gidMappings', 'CDI_devices']);
+const PROTO_SPELLING: Record<string, string> = { uid_mappings: 'uidMappings', gid_mappings: 'gidMappings', cdi_devices: 'CDI_devices' };
 
 function snake(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  if (PROTO_SPELLED.has(key)) return key;
+  const s = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return PROTO_SPELLING[s] ?? s;
 }
 
 /** crictl's configs are often written in camelCase; the proto is snake_case. */

@@ -38,3 +38,17 @@ export function loadProtos(): Protos {
   };
   return cached;
 }
+
+let displayV1: V1Proto['runtime']['v1'] | undefined;
+
+/**
+ * CRI v1 for a client that prints what it receives: proto3 leaves fields
+ * at their zero value off the wire, and this decodes them as present
+ * (state READY, exit code 0), as crictl shows them.
+ */
+export function loadV1WithDefaults(): V1Proto['runtime']['v1'] {
+  displayV1 ??= (
+    grpc.loadPackageDefinition(protoLoader.loadSync(PROTO_DIR + 'cri-v1/api.proto', { ...LOADER_OPTIONS, defaults: true })) as unknown as V1Proto
+  ).runtime.v1;
+  return displayV1;
+}
