@@ -2,14 +2,17 @@ import { mkdirSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { privateDir } from '../host/private-dir.js';
 import { join } from 'node:path';
 import type { Logger } from '../daemon/log.js';
-import { failedPrecondition, notFound, withContext } from '../errors.js';
+import { BerthError, failedPrecondition, invalidArgument, notFound, quote, withContext } from '../errors.js';
 import { newId, nowNs, resolvePrefix } from '../ids.js';
 import { KeyedLock } from '../keyed-lock.js';
 import type { SandboxRecord, SandboxState, SandboxStore } from '../store/sandbox-store.js';
 import type { Attachment, CniNetwork, ConfList } from '../network/cni.js';
 import { dropUnpinned, namespacePath, pinNamespaces, unpinNamespaces, type PodNamespace } from './namespaces.js';
-import { podHostname, writePodFiles } from './files.js';
+import { checkDns, podHostname, writePodFiles } from './files.js';
 import type { SandboxSpec } from './spec.js';
+import { applySysctls, checkSysctls } from './sysctls.js';
+import type { PidHolders } from './pid-holder.js';
+import { containerCgroupsPath } from '../container/cgroups.js';
 
 /** What sandboxes need of the containers in them. */
 export interface PodContainers {
@@ -31,6 +34,10 @@ export interface SandboxesDeps {
   cni: CniNetwork;
   stateDir: string;
   log: Logger;
+  /** Starts the processes that hold pid POD namespaces; without it such pods are refused. */
+  pidHolders?: PidHolders;
+  /** Runtime handler names a pod may ask for besides '' (config runtime_handlers). */
+  runtimeHandlers?: string[];
 }
 
 const DEL_RETRY_MS = 10_000;
@@ -89,8 +96,23 @@ export class Sandboxes {
       .filter((s) => Object.entries(f.labels ?? {}).every(([k, v]) => s.spec.labels[k] === v));
   }
 
+  /** What the host and configuration cannot give a pod is refused before anything is made. */
+  private check(spec: SandboxSpec) {
+    if (spec.userns !== 'node')
+      throw new BerthError('UNIMPLEMENTED', 'user namespaces (userns_options mode POD) are not supported by berth: pods use the host user namespace (mode NODE)');
+    if (spec.hostPid && spec.podPid) throw invalidArgument('the pod PID namespace cannot be both NODE and POD');
+    if (spec.podPid && !this.d.pidHolders) throw failedPrecondition('pid namespace POD is not available: berthd has no PID namespace holder configured');
+    if (spec.runtimeHandler && !(this.d.runtimeHandlers ?? []).includes(spec.runtimeHandler))
+      throw invalidArgument(
+        `runtime handler ${quote(spec.runtimeHandler)} is not configured (configured: ${['""', ...(this.d.runtimeHandlers ?? [])].join(', ')}; see runtime_handlers in the config)`,
+      );
+    checkDns(spec.dns);
+    return checkSysctls(spec.sysctls, { net: !spec.hostNetwork, ipc: !spec.hostIpc });
+  }
+
   /** Creates a sandbox and returns once it is READY; a failure half-way undoes what was done. */
   async create(spec: SandboxSpec): Promise<string> {
+    const sysctls = this.check(spec);
     const rec: SandboxRecord = {
       id: newId(),
       state: 'creating',
@@ -119,6 +141,8 @@ export class Sandboxes {
           rec.network = await this.d.cni.add(this.attachment(rec), rec.cniConflist);
           rec.ip = rec.network.ip;
         }
+        await applySysctls(sysctls, namespacePath(dir, 'net'), namespacePath(dir, 'ipc'));
+        if (spec.podPid) await this.startPidHolder(rec);
         writePodFiles(dir, spec, rec.hostname, rec.ip);
         rec.state = 'READY';
         this.d.store.save(rec);
@@ -138,6 +162,7 @@ export class Sandboxes {
    * kept as NOTREADY with the DEL owed, to be retried and removable later.
    */
   private async undoCreate(rec: SandboxRecord): Promise<void> {
+    await this.stopPidHolder(rec);
     if (rec.cniConflist) {
       try {
         await this.delNetwork(rec, rec.cniConflist);
@@ -150,9 +175,43 @@ export class Sandboxes {
         return;
       }
     }
+    this.d.pidHolders?.release(this.dir(rec.id));
     unpinNamespaces(this.dir(rec.id));
     rmSync(this.dir(rec.id), { recursive: true, force: true });
     this.d.store.delete(rec.id);
+  }
+
+  private async startPidHolder(rec: SandboxRecord): Promise<void> {
+    const dir = this.dir(rec.id);
+    const sec = rec.spec.security;
+    await this.d.pidHolders!.start({
+      sandboxId: rec.id,
+      sandboxDir: dir,
+      netns: rec.spec.hostNetwork ? '' : namespacePath(dir, 'net'),
+      utsns: rec.spec.hostNetwork ? '' : namespacePath(dir, 'uts'),
+      ipcns: rec.spec.hostIpc ? '' : namespacePath(dir, 'ipc'),
+      cgroupsPath: containerCgroupsPath(rec.spec.cgroupParent, `pidns-${rec.id}`),
+      uid: sec.runAsUser,
+      gid: sec.runAsGroup,
+    });
+  }
+
+  /** Stopping the holder ends whatever is left in the pod's PID namespace. */
+  private async stopPidHolder(rec: SandboxRecord): Promise<void> {
+    if (rec.spec.podPid && this.d.pidHolders) await this.d.pidHolders.stop(rec.id);
+  }
+
+  /**
+   * The pod's shared PID namespace for a container to join (pid POD): the
+   * pinned namespace of its holder, which must still run, since a PID
+   * namespace whose init is gone takes no new processes.
+   */
+  async podPidNamespace(sandboxId: string): Promise<string> {
+    const rec = this.get(sandboxId);
+    if (!rec.spec.podPid || !this.d.pidHolders) throw failedPrecondition(`sandbox ${rec.id} has no pod PID namespace`);
+    if (!(await this.d.pidHolders.running(rec.id)))
+      throw failedPrecondition(`the process holding the PID namespace of sandbox ${rec.id} is gone; recreate the pod`);
+    return this.d.pidHolders.nsPath(this.dir(rec.id));
   }
 
   /** CNI DEL with what ADD returned, if it got that far. */
@@ -185,6 +244,7 @@ export class Sandboxes {
       await this.containers.stopAll(found.id);
       const rec = this.d.store.get(found.id);
       if (!rec) return;
+      await this.stopPidHolder(rec);
       await this.releaseNetwork(rec);
       this.setState(rec, 'NOTREADY');
     });
@@ -204,7 +264,9 @@ export class Sandboxes {
       await this.containers.removeAll(found.id);
       const rec = this.d.store.get(found.id);
       if (!rec) return;
+      await this.stopPidHolder(rec);
       await this.releaseNetwork(rec);
+      this.d.pidHolders?.release(this.dir(rec.id));
       unpinNamespaces(this.dir(rec.id));
       rmSync(this.dir(rec.id), { recursive: true, force: true });
       this.d.store.delete(rec.id);
@@ -229,6 +291,10 @@ export class Sandboxes {
         if (rec.state === 'READY' && nsGone) {
           this.setState(rec, 'NOTREADY');
           this.d.log.warn({ sandbox: rec.id }, 'sandbox namespaces are gone (reboot?): NOTREADY');
+        }
+        if (rec.state === 'READY' && rec.spec.podPid && !(await this.d.pidHolders?.running(rec.id))) {
+          this.setState(rec, 'NOTREADY');
+          this.d.log.warn({ sandbox: rec.id }, 'the process holding the pod PID namespace is gone: NOTREADY');
         }
         if (rec.pendingDel || (nsGone && rec.network)) await this.releaseNetwork(rec);
       } catch (err) {
