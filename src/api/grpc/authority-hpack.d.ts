@@ -1,21 +1,14 @@
 // hpack.js ships no types; this covers the part of its documented
-// compressor/decompressor API that authority.ts uses.
+// decompressor API that authority.ts uses.
 declare module 'hpack.js' {
   interface HpackHeader {
     name: string;
     /** Octets as a latin1 string: hpack.js maps each byte to one char and back. */
     value: string;
-    neverIndex?: boolean;
-    huffman?: boolean;
-    incremental?: boolean;
+    neverIndex: boolean;
   }
   interface HpackOptions {
     table: { maxSize: number };
-  }
-  interface Compressor {
-    write(headers: HpackHeader[]): boolean;
-    read(): Buffer | null;
-    updateTableSize(size: number): void;
   }
   interface Decompressor {
     write(block: Buffer): boolean;
@@ -24,7 +17,6 @@ declare module 'hpack.js' {
     on(event: 'error', listener: (err: Error) => void): this;
   }
   const hpack: {
-    compressor: { create(options: HpackOptions): Compressor };
     decompressor: { create(options: HpackOptions): Decompressor };
   };
   export = hpack;

@@ -53,6 +53,22 @@ interface PendingBlock {
   size: number;
 }
 
+/** Writes `latin1` as an HPACK string literal without Huffman coding (RFC 7541 §5.1, §5.2) at `off`. */
+function writeLiteral(out: Buffer, off: number, latin1: string): number {
+  let length = latin1.length;
+  if (length < 0x7f) out[off++] = length;
+  else {
+    out[off++] = 0x7f;
+    length -= 0x7f;
+    while (length >= 0x80) {
+      out[off++] = (length & 0x7f) | 0x80;
+      length >>>= 7;
+    }
+    out[off++] = length;
+  }
+  return off + out.write(latin1, off, 'latin1');
+}
+
 /**
  * Rewrites the client-to-server byte stream of one HTTP/2 connection. Its
  * own encoder never adds to the dynamic table and says so at the start of
@@ -65,7 +81,6 @@ export class ClientStreamRewriter {
   private pending: Buffer | null = null;
   private block: PendingBlock | null = null;
   private readonly decoder = hpack.decompressor.create({ table: { maxSize: CLIENT_TABLE_LIMIT } });
-  private readonly encoder = hpack.compressor.create({ table: { maxSize: 0 } });
   private decodeError: Error | null = null;
 
   constructor() {
@@ -146,26 +161,35 @@ export class ClientStreamRewriter {
     this.decoder.write(block.fragments.length === 1 ? block.fragments[0] : Buffer.concat(block.fragments));
     this.decoder.execute();
     if (this.decodeError) throw new HeaderBlockError(`header block of stream ${block.streamId}: ${this.decodeError.message}`);
-    const headers = [];
+    const headers: { name: string; value: string; neverIndex: boolean }[] = [];
     let listSize = 0;
     for (let h = this.decoder.read(); h !== null; h = this.decoder.read()) {
+      if (h.name === ':authority' && !VALID_AUTHORITY.test(h.value)) h.value = UNIX_AUTHORITY;
       listSize += h.name.length + h.value.length + 32;
       if (listSize > MAX_HEADER_LIST) throw new HeaderBlockError(`header list of stream ${block.streamId} over ${MAX_HEADER_LIST} bytes`);
-      const value = h.name === ':authority' && !VALID_AUTHORITY.test(h.value) ? UNIX_AUTHORITY : h.value;
-      headers.push({ name: h.name, value, neverIndex: h.neverIndex, huffman: false, incremental: false });
+      headers.push(h);
     }
-    this.encoder.updateTableSize(0);
-    this.encoder.write(headers);
-    const encoded = this.encoder.read() ?? Buffer.alloc(0);
-
+    // A field takes at most 9 bytes more than its strings (a type byte, two
+    // length prefixes of at most 4 bytes under 64 KiB), less than the 32 the
+    // list size counts.
+    const encoded = Buffer.allocUnsafe(1 + listSize);
+    // A dynamic table size update to 0 first: the server's table stays empty.
+    encoded[0] = 0x20;
+    let size = 1;
+    for (const h of headers) {
+      // Literal without indexing (0000) or never indexed (0001), new name.
+      encoded[size++] = h.neverIndex ? 0x10 : 0x00;
+      size = writeLiteral(encoded, size, h.name);
+      size = writeLiteral(encoded, size, h.value);
+    }
     const prefix = block.priority ? block.priority.length : 0;
     let off = 0;
     let first = true;
     do {
       const room = MAX_FRAME_PAYLOAD - (first ? prefix : 0);
-      const piece = encoded.subarray(off, off + room);
+      const piece = encoded.subarray(off, Math.min(off + room, size));
       off += piece.length;
-      const last = off >= encoded.length;
+      const last = off >= size;
       let flags = last ? END_HEADERS : 0;
       if (first) flags |= (block.endStream ? END_STREAM : 0) | (block.priority ? PRIORITY : 0);
       const header = Buffer.allocUnsafe(FRAME_HEADER_LENGTH);
@@ -177,7 +201,7 @@ export class ClientStreamRewriter {
       if (first && block.priority) out.push(block.priority);
       out.push(piece);
       first = false;
-    } while (off < encoded.length);
+    } while (off < size);
   }
 }
 
