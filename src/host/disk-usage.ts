@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface DiskUsage {
@@ -9,16 +9,17 @@ export interface DiskUsage {
 
 /**
  * Walks `dirs` (missing ones count 0) without following symlinks or
- * leaving the filesystem of each dir, as `du -sx` does.
+ * leaving the filesystem of each dir, as `du -sx` does; asynchronously,
+ * one directory at a time, so that a large tree does not stall the daemon.
  */
-export function diskUsage(dirs: string[]): DiskUsage {
+export async function diskUsage(dirs: string[]): Promise<DiskUsage> {
   const seen = new Set<string>();
   let bytes = 0;
   let inodes = 0;
-  const walk = (path: string, dev: number | undefined): void => {
+  const walk = async (path: string, dev: number | undefined): Promise<void> => {
     let st;
     try {
-      st = lstatSync(path, { bigint: false });
+      st = await lstat(path);
     } catch {
       return;
     }
@@ -31,12 +32,12 @@ export function diskUsage(dirs: string[]): DiskUsage {
     if (!st.isDirectory()) return;
     let names: string[];
     try {
-      names = readdirSync(path);
+      names = await readdir(path);
     } catch {
       return;
     }
-    for (const n of names) walk(join(path, n), st.dev);
+    for (const n of names) await walk(join(path, n), st.dev);
   };
-  for (const d of dirs) walk(d, undefined);
+  for (const d of dirs) await walk(d, undefined);
   return { bytes, inodes };
 }

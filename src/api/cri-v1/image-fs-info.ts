@@ -1,7 +1,10 @@
 import type { ImageFsInfoResponse } from '../gen/v1/runtime/v1/ImageFsInfoResponse.js';
-import { diskUsage } from '../../host/disk-usage.js';
+import { diskUsage, type DiskUsage } from '../../host/disk-usage.js';
 import { nowNs } from '../../ids.js';
 import type { V1Deps } from './deps.js';
+
+/** How old a figure may be before a call has it measured again (the kubelet asks every few seconds). */
+const MAX_AGE_MS = 10_000;
 
 /**
  * What berth's image store takes on its filesystem: blobs and unpacked
@@ -9,12 +12,19 @@ import type { V1Deps } from './deps.js';
  * same filesystem, so there is no separate container filesystem to report.
  */
 export function imageFsInfo(d: V1Deps) {
-  return (): ImageFsInfoResponse => {
-    const usage = diskUsage(d.imageFs.dirs);
+  let last: { usage: DiskUsage; at: number; timestamp: string } | undefined;
+  let measuring: Promise<void> | undefined;
+  const measure = () =>
+    (measuring ??= diskUsage(d.imageFs.dirs)
+      .then((usage) => void (last = { usage, at: Date.now(), timestamp: nowNs() }))
+      .finally(() => (measuring = undefined)));
+  return async (): Promise<ImageFsInfoResponse> => {
+    if (!last || Date.now() - last.at > MAX_AGE_MS) await measure();
+    const { usage, timestamp } = last!;
     return {
       image_filesystems: [
         {
-          timestamp: nowNs(),
+          timestamp,
           fs_id: { mountpoint: d.imageFs.mountpoint },
           used_bytes: { value: usage.bytes },
           inodes_used: { value: usage.inodes },
