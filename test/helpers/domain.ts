@@ -38,15 +38,42 @@ export class Domain {
     readonly runtime: OciRuntime,
     readonly reg: TestRegistry,
     readonly net: TestNetwork,
+    private readonly runtimeHandlers: string[],
   ) {}
 
   static async start(subnet: string, opts: { runtimeHandlers?: string[]; imageConfig?: Record<string, unknown>; extraFiles?: Parameters<typeof buildImage>[0]['layers'] } = {}): Promise<Domain> {
     const base = mkdtempSync(join(tmpdir(), 'berth-domain-'));
-    const root = join(base, 'root');
-    const state = join(base, 'state');
-    mkdirSync(root, { mode: 0o700 });
+    mkdirSync(join(base, 'root'), { mode: 0o700 });
     const reg = await startRegistry('none');
     const net = testNetwork(subnet);
+    const d = Domain.wire(base, reg, net, opts.runtimeHandlers ?? []);
+    try {
+      await pushImage(reg, 'test/busybox', '1', buildImage({ layers: [{ tar: await busyboxLayer() }, ...(opts.extraFiles ?? [])], config: opts.imageConfig ?? {} }));
+      d.image = `${reg.host}/test/busybox:1`;
+      await d.images.pull(d.image, {});
+    } catch (err) {
+      await d.dispose();
+      throw err;
+    }
+    return d;
+  }
+
+  /** What a berthd restart does: new objects over the same database and dirs, then recovery. */
+  async restart(): Promise<Domain> {
+    this.containers.close();
+    this.sandboxes.close();
+    this.db.close();
+    const d = Domain.wire(this.base, this.reg, this.net, this.runtimeHandlers);
+    d.image = this.image;
+    await d.containers.recover();
+    await d.sandboxes.recover();
+    return d;
+  }
+
+  private static wire(base: string, reg: TestRegistry, net: TestNetwork, runtimeHandlers: string[]): Domain {
+    const root = join(base, 'root');
+    const state = join(base, 'state');
+    const subnet = net.subnet;
     const log = pino({ level: 'silent' });
     const db = openDatabase(join(root, 'berth.db'));
     const containerStore = new ContainerStore(db);
@@ -68,21 +95,12 @@ export class Domain {
       stateDir: state,
       log,
       pidHolders: new PidHolders({ runtime: 'runc', runtimeRoot: runtime.root, stateDir: state }),
-      runtimeHandlers: opts.runtimeHandlers ?? [],
+      runtimeHandlers,
     });
     const containers = new Containers({ store: containerStore, sandboxes, images, layers, runtime, stateDir: state, rootDir: root, log });
     sandboxes.attachContainers(containers);
     containers.watchExits();
-    const d = new Domain(base, db, sandboxes, containers, images, runtime, reg, net);
-    try {
-      await pushImage(reg, 'test/busybox', '1', buildImage({ layers: [{ tar: await busyboxLayer() }, ...(opts.extraFiles ?? [])], config: opts.imageConfig ?? {} }));
-      d.image = `${reg.host}/test/busybox:1`;
-      await images.pull(d.image, {});
-    } catch (err) {
-      await d.dispose();
-      throw err;
-    }
-    return d;
+    return new Domain(base, db, sandboxes, containers, images, runtime, reg, net, runtimeHandlers);
   }
 
   pod(name: string, over: Partial<SandboxSpec> = {}): SandboxSpec {
@@ -171,11 +189,16 @@ export class Domain {
   /** The container's CRI log as plain text lines. */
   log(id: string): string {
     const rec = this.containers.get(id);
+    // A P record continues in the next one; an F record ends a line.
     return readFileSync(rec.logPath, 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => l.split(' ').slice(3).join(' '))
-      .join('\n');
+      .map((l) => {
+        const [, , tag, ...text] = l.split(' ');
+        return text.join(' ') + (tag === 'P' ? '' : '\n');
+      })
+      .join('')
+      .replace(/\n$/, '');
   }
 
   /** Creates, starts and waits for a container; its output and record. */
