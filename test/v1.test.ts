@@ -180,6 +180,11 @@ describe('CRI v1', () => {
       v1rt(f.d, 'RunPodSandbox', { config: podCfg('bad6', { linux: { security_context: { seccomp_profile_path: 'bogus/x' } } }) }),
       code(grpc.status.INVALID_ARGUMENT, /seccomp_profile_path/),
     );
+    await assert.rejects(v1rt(f.d, 'RunPodSandbox', { config: podCfg('bad7'), runtime_handler: 'nope' }), code(grpc.status.INVALID_ARGUMENT, /runtime handler "nope"/));
+    await assert.rejects(
+      v1rt(f.d, 'RunPodSandbox', { config: podCfg('bad8', { linux: { security_context: { namespace_options: { userns_options: { mode: 'POD' } } } } }) }),
+      code(grpc.status.UNIMPLEMENTED, /user namespaces/),
+    );
     assert.equal((await v1rt<{ items: unknown[] }>(f.d, 'ListPodSandbox', {})).items.length, before);
   });
 
