@@ -59,6 +59,11 @@ export function imageRefArg(value: string | undefined, what = 'image'): string {
   return requiredString(value?.trim(), what, MAX_IMAGE_REF);
 }
 
+/** An image list filter: a reference, or nothing for every image. */
+export function imageFilterArg(value: string | undefined): string | undefined {
+  return boundedString(value?.trim(), 'filter.image.image', MAX_IMAGE_REF) || undefined;
+}
+
 export function absolutePath(value: string | undefined, what: string): string {
   const p = boundedString(value, what, MAX_PATH);
   if (p && !p.startsWith('/')) throw invalidArgument(`${what} ${quote(p)} must be an absolute path`);

@@ -1,7 +1,7 @@
 import type { ImageServiceHandlers } from '../gen/runtime/ImageService.js';
 import type { Image } from '../gen/runtime/Image.js';
 import { unary, type RpcEnv } from '../grpc/rpc.js';
-import { imageRefArg, boundedString, credentialsArg, MAX_IMAGE_REF } from '../validate.js';
+import { imageRefArg, credentialsArg, imageFilterArg } from '../validate.js';
 import type { Images } from '../../image/images.js';
 import type { ImageRecord } from '../../store/image-store.js';
 
@@ -20,8 +20,7 @@ export function imageServiceHandlers(env: RpcEnv, images: Images): ImageServiceH
       return img ? { image: toProtoImage(img) } : {};
     }),
     ListImages: unary(env, 'ListImages', (req) => {
-      const filter = boundedString(req.filter?.image?.image?.trim(), 'filter.image.image', MAX_IMAGE_REF);
-      return { images: images.list(filter || undefined).map(toProtoImage) };
+      return { images: images.list(imageFilterArg(req.filter?.image?.image)).map(toProtoImage) };
     }),
     RemoveImage: unary(env, 'RemoveImage', (req) => {
       images.remove(imageRefArg(req.image?.image, 'image.image'));

@@ -5,14 +5,13 @@ import type { ImageFilter__Output } from '../gen/v1/runtime/v1/ImageFilter.js';
 import type { Image } from '../gen/v1/runtime/v1/Image.js';
 import type { StreamImagesRequest__Output } from '../gen/v1/runtime/v1/StreamImagesRequest.js';
 import type { StreamImagesResponse } from '../gen/v1/runtime/v1/StreamImagesResponse.js';
-import { boundedString, MAX_IMAGE_REF } from '../validate.js';
+import { imageFilterArg } from '../validate.js';
 import { toV1Image } from './image-messages.js';
 import { inChunks } from './chunks.js';
 import type { V1Deps } from './deps.js';
 
 function list(d: V1Deps, f: ImageFilter__Output | undefined): Image[] {
-  const filter = boundedString(f?.image?.image?.trim(), 'filter.image.image', MAX_IMAGE_REF);
-  return d.images.list(filter || undefined).map(toV1Image);
+  return d.images.list(imageFilterArg(f?.image?.image)).map(toV1Image);
 }
 
 export function listImages(d: V1Deps) {
