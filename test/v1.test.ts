@@ -23,6 +23,7 @@ interface V1ContainerStatus {
   labels: Record<string, string>;
   mounts: { container_path: string; host_path: string; readonly: boolean; propagation: string }[];
   resources: { linux: { cpu_shares: string; memory_limit_in_bytes: string; oom_score_adj: string } };
+  stop_signal: string;
 }
 
 interface V1PodStatus {
@@ -211,6 +212,7 @@ describe('CRI v1', () => {
       assert.equal(st.resources.linux.cpu_shares, '512');
       assert.equal(st.resources.linux.memory_limit_in_bytes, String(64 << 20));
       assert.equal(st.resources.linux.oom_score_adj, '500');
+      assert.equal(st.stop_signal, 'SIGTERM');
 
       const listed = async (filter: object) => (await v1rt<{ containers: { id: string }[] }>(f.d, 'ListContainers', { filter })).containers.map((c) => c.id);
       // The zero value of the state enum is CREATED: a wrapper that carries it filters.

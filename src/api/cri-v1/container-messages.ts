@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import type { ContainerStatus } from '../gen/v1/runtime/v1/ContainerStatus.js';
 import type { Container } from '../gen/v1/runtime/v1/Container.js';
 import type { ContainerFilter__Output } from '../gen/v1/runtime/v1/ContainerFilter.js';
@@ -21,8 +22,10 @@ const STATE_FILTER = { CONTAINER_CREATED: 'CREATED', CONTAINER_RUNNING: 'RUNNING
 /** The image reference a kubelet shows as a pod's imageID: a repo digest, else the image id. */
 export type ImageRefOf = (imageId: string) => string;
 
-function stopSignal(name: string): Signal__Output | undefined {
-  return name in Signal ? (name as Signal__Output) : undefined;
+/** The image's stop signal as v1 names it; berth keeps a name (SIGTERM) or, as an image may give it, a number. */
+function stopSignal(signal: string): Signal__Output | undefined {
+  const name = /^\d+$/.test(signal) ? Object.entries(osConstants.signals).find(([, n]) => n === Number(signal))?.[0] : signal;
+  return name && name in Signal ? (name as Signal__Output) : undefined;
 }
 
 /** The seed records a failed start as "StartError: why"; v1 has a field for the why. */
