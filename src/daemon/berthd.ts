@@ -24,6 +24,7 @@ import { PullProgressHub } from '../image/progress.js';
 import { Images } from '../image/images.js';
 import { SandboxStore } from '../store/sandbox-store.js';
 import { Sandboxes } from '../sandbox/sandboxes.js';
+import { PidHolders } from '../sandbox/pid-holder.js';
 import { CniNetwork } from '../network/cni.js';
 import { ContainerStore } from '../store/container-store.js';
 import { Containers } from '../container/containers.js';
@@ -34,7 +35,7 @@ function v1Services(env: RpcEnv, cfg: Config, domain: Pick<V1Deps, 'sandboxes' |
   const deps: V1Deps = {
     ...domain,
     cgroupDriver: 'cgroupfs',
-    runtimeHandlers: Object.keys(cfg.runtime_handlers ?? {}),
+    runtimeHandlers: Object.keys(cfg.runtime_handlers),
     imageFs: { mountpoint: cfg.root, dirs: [join(cfg.root, 'content'), join(cfg.root, 'layers')] },
     config: cfg,
   };
@@ -85,8 +86,15 @@ export class Berthd {
         onPullBytes: (n) => metrics.pullBytes(n),
       });
       const cni = new CniNetwork({ confDir: cfg.cni.conf_dir, binDirs: cfg.cni.bin_dirs, defaultSubnet: cfg.cni.default_subnet }, log);
-      const sandboxes = new Sandboxes({ store: sandboxStore, cni, stateDir: cfg.state, log });
       const runtime = new OciRuntime({ runtime: cfg.runtime, conmon: cfg.conmon, stateDir: cfg.state });
+      const sandboxes = new Sandboxes({
+        store: sandboxStore,
+        cni,
+        stateDir: cfg.state,
+        log,
+        pidHolders: new PidHolders({ runtime: cfg.runtime, runtimeRoot: runtime.root, stateDir: cfg.state }),
+        runtimeHandlers: Object.keys(cfg.runtime_handlers),
+      });
       const containers = new Containers({
         store: containerStore,
         sandboxes,

@@ -16,6 +16,8 @@ export interface Config {
   log_level: LogLevel;
   metrics_address: string;
   runtime: string;
+  /** CRI runtime_handler names a pod may ask for, each with its OCI runtime binary ('' is `runtime`). */
+  runtime_handlers: Record<string, string>;
   conmon: string;
   shutdown_grace_seconds: number;
   cni: { conf_dir: string; bin_dirs: string[]; default_subnet: string };
@@ -33,6 +35,7 @@ export function defaultConfig(): Config {
     metrics_address: '',
     // crun refuses hybrid cgroup hosts, which are common; runc handles them.
     runtime: 'runc',
+    runtime_handlers: {},
     conmon: 'conmon',
     shutdown_grace_seconds: 10,
     cni: { conf_dir: '/etc/cni/net.d', bin_dirs: ['/opt/cni/bin', '/usr/lib/cni'], default_subnet: '10.87.0.0/16' },
@@ -52,6 +55,7 @@ const CONFIG_SHAPE: Shape = {
   log_level: 'string',
   metrics_address: 'string',
   runtime: 'string',
+  runtime_handlers: { table: 'string' },
   conmon: 'string',
   shutdown_grace_seconds: 'number',
   cni: { conf_dir: 'string', bin_dirs: 'string[]', default_subnet: 'string' },
@@ -107,6 +111,9 @@ function validate(cfg: Config): Config {
   if (!LOG_LEVELS.includes(cfg.log_level)) throw new ConfigError(`log_level: must be one of ${LOG_LEVELS.join(', ')}`);
   for (const key of ['socket', 'root', 'state'] as const)
     if (!cfg[key].startsWith('/')) throw new ConfigError(`${key}: must be an absolute path`);
+  for (const [name, bin] of Object.entries(cfg.runtime_handlers))
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name) || !bin)
+      throw new ConfigError(`runtime_handlers.${JSON.stringify(name)}: expected a name of letters, digits, . _ - and a runtime binary`);
   if (!(cfg.shutdown_grace_seconds >= 0)) throw new ConfigError('shutdown_grace_seconds: must be >= 0');
   if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cfg.cni.default_subnet))
     throw new ConfigError('cni.default_subnet: expected an IPv4 CIDR such as 10.87.0.0/16');
