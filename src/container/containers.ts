@@ -213,7 +213,7 @@ export class Containers {
       spec,
       image: spec.image,
       imageId: image.id,
-      layers: image.layers.map((l) => l.chainId),
+      layers: image.layers.map((l) => l.diffId),
       bundle: this.bundle(id),
       upper: join(this.d.rootDir, 'containers', id),
       logPath,

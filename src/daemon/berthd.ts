@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
-import type { Config } from './config.js';
+import { durationMs, type Config } from './config.js';
 import type { Logger } from './log.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { claimSocket } from './socket.js';
@@ -83,6 +83,8 @@ export class Berthd {
         progress,
         log,
         layersInUse: () => containerStore.list().flatMap((c) => c.layers),
+        renameLayersInUse: (renamed) => containerStore.renameLayers(renamed),
+        pullProgressTimeoutMs: durationMs(cfg.image_pull_progress_timeout),
         onPullBytes: (n) => metrics.pullBytes(n),
       });
       const cni = new CniNetwork({ confDir: cfg.cni.conf_dir, binDirs: cfg.cni.bin_dirs, defaultSubnet: cfg.cni.default_subnet }, log);

@@ -20,6 +20,8 @@ export interface Config {
   runtime_handlers: Record<string, string>;
   conmon: string;
   shutdown_grace_seconds: number;
+  /** A Go-style duration ("5m", "30s", "0"), as containerd's key of the same name. */
+  image_pull_progress_timeout: string;
   cni: { conf_dir: string; bin_dirs: string[]; default_subnet: string };
   registries: Record<string, RegistryHostConfig>;
 }
@@ -38,12 +40,26 @@ export function defaultConfig(): Config {
     runtime_handlers: {},
     conmon: 'conmon',
     shutdown_grace_seconds: 10,
+    // containerd's default (internal/cri/config: 1m in dockershim, raised to
+    // 5m for large images on busy disks).
+    image_pull_progress_timeout: '5m',
     cni: { conf_dir: '/etc/cni/net.d', bin_dirs: ['/opt/cni/bin', '/usr/lib/cni'], default_subnet: '10.87.0.0/16' },
     registries: {},
   };
 }
 
 export class ConfigError extends Error {}
+
+const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds in a Go duration string ("1m30s", "500ms", "0"); undefined if it is not one. */
+export function durationMs(text: string): number | undefined {
+  if (text === '0') return 0;
+  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) return undefined;
+  let ms = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(m[1]) * UNIT_MS[m[2]];
+  return ms;
+}
 
 type Shape = 'string' | 'number' | 'boolean' | 'string[]' | { [key: string]: Shape } | { table: Shape };
 
@@ -58,6 +74,7 @@ const CONFIG_SHAPE: Shape = {
   runtime_handlers: { table: 'string' },
   conmon: 'string',
   shutdown_grace_seconds: 'number',
+  image_pull_progress_timeout: 'string',
   cni: { conf_dir: 'string', bin_dirs: 'string[]', default_subnet: 'string' },
   registries: { table: REGISTRY_SHAPE },
 };
@@ -115,6 +132,8 @@ function validate(cfg: Config): Config {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name) || !bin)
       throw new ConfigError(`runtime_handlers.${JSON.stringify(name)}: expected a name of letters, digits, . _ - and a runtime binary`);
   if (!(cfg.shutdown_grace_seconds >= 0)) throw new ConfigError('shutdown_grace_seconds: must be >= 0');
+  if (durationMs(cfg.image_pull_progress_timeout) === undefined)
+    throw new ConfigError(`image_pull_progress_timeout: ${JSON.stringify(cfg.image_pull_progress_timeout)}: expected a duration such as 5m, 1m30s or 0`);
   if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cfg.cni.default_subnet))
     throw new ConfigError('cni.default_subnet: expected an IPv4 CIDR such as 10.87.0.0/16');
   for (const [host, r] of Object.entries(cfg.registries))

@@ -27,7 +27,8 @@ const program = new Command('berthd')
   .option('--cni-default-subnet <cidr>', 'subnet of the default network berth installs (default 10.87.0.0/16)')
   .option('--insecure-registry <host>', 'allow plain HTTP to this registry host, repeatable', collect)
   .option('--registry-mirror <host=url>', 'try this endpoint before the registry host, repeatable', collect)
-  .option('--shutdown-grace <seconds>', 'how long calls in flight may finish at SIGTERM (default 10)', Number);
+  .option('--shutdown-grace <seconds>', 'how long calls in flight may finish at SIGTERM (default 10)', Number)
+  .option('--image-pull-progress-timeout <duration>', 'fail a pull whose registry sends nothing for this long, e.g. 5m, 30s; 0 never (default 5m)');
 
 program.parse();
 const opts = program.opts<{
@@ -45,6 +46,7 @@ const opts = program.opts<{
   insecureRegistry?: string[];
   registryMirror?: string[];
   shutdownGrace?: number;
+  imagePullProgressTimeout?: string;
 }>();
 
 function registriesFromFlags(): Record<string, { mirrors?: string[]; insecure?: boolean }> | undefined {
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     runtime: opts.runtime,
     conmon: opts.conmon,
     shutdown_grace_seconds: opts.shutdownGrace,
+    image_pull_progress_timeout: opts.imagePullProgressTimeout,
     cni: Object.keys(cni).length ? cni : undefined,
     registries: registriesFromFlags(),
   });

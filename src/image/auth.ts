@@ -100,7 +100,7 @@ export class TokenCache {
     } catch (err) {
       throw new BerthError('UNAVAILABLE', `${registry}: token server ${url.origin}: ${(err as Error).message}`);
     }
-    const body = await readBody(res, 1024 * 1024);
+    const body = await readBody(res, 1024 * 1024, `token server ${url.origin} answer`);
     if (res.status === 401) throw new BerthError('UNAUTHENTICATED', `${registry}: token server ${url.origin} rejected the credentials`);
     if (res.status === 403) throw new BerthError('PERMISSION_DENIED', `${registry}: token server ${url.origin} denied access to ${scope}`);
     if (res.status !== 200) throw new BerthError('UNAVAILABLE', `${registry}: token server ${url.origin} answered ${res.status}`);

@@ -2,6 +2,8 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
+import { BerthError } from '../errors.js';
+import { mib } from './limits.js';
 
 // HTTPS to registries trusts the system's CA store (Debian's
 // ca-certificates) as well as Node's bundled roots.
@@ -22,6 +24,10 @@ export interface HttpRequest {
   body?: string;
   /** Time to the response headers, and idle time while the body streams. */
   timeoutMs?: number;
+  /** Aborts the exchange, the body included. */
+  signal?: AbortSignal;
+  /** Called with whatever bytes arrive from the server. */
+  onData?: (chunk: Buffer) => void;
 }
 
 export interface HttpResponse {
@@ -39,9 +45,18 @@ function once(url: URL, req: HttpRequest): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const r = (isHttps ? https : http).request(
       url,
-      { method: req.method ?? 'GET', headers: req.headers, agent: isHttps ? httpsAgent : httpAgent, timeout },
+      { method: req.method ?? 'GET', headers: req.headers, agent: isHttps ? httpsAgent : httpAgent, timeout, signal: req.signal },
       (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url: url.toString() }),
     );
+    const onData = req.onData;
+    // The socket already flows into the HTTP parser, so listening to it
+    // changes nothing for the body; it is detached when the exchange ends,
+    // before a kept-alive socket serves another one.
+    if (onData)
+      r.on('socket', (socket) => {
+        socket.on('data', onData);
+        r.once('close', () => socket.off('data', onData));
+      });
     r.on('timeout', () => r.destroy(Object.assign(new Error(`no answer in ${timeout} ms`), { code: 'ETIMEDOUT' })));
     r.on('error', reject);
     r.end(req.body);
@@ -71,16 +86,23 @@ export async function httpRequest(target: string, req: HttpRequest = {}): Promis
   throw Object.assign(new Error(`too many redirects from ${target}`), { code: 'EREDIRECT' });
 }
 
-/** Reads a whole (small) body, refusing more than `limit` bytes. */
-export async function readBody(res: HttpResponse, limit = 4 * 1024 * 1024): Promise<Buffer> {
+/**
+ * Reads a whole body of at most `limit` bytes: refused before reading when
+ * Content-Length says more, and cut off while streaming when the server
+ * sends more than it said (or says nothing).
+ */
+export async function readBody(res: HttpResponse, limit: number, what: string): Promise<Buffer> {
+  const tooLarge = (n: string) => {
+    res.body.destroy();
+    return new BerthError('FAILED_PRECONDITION', `${what} is ${n} bytes, more than the ${mib(limit)} berth accepts`);
+  };
+  const declared = Number(res.headers['content-length']);
+  if (declared > limit) throw tooLarge(String(declared));
   const chunks: Buffer[] = [];
   let n = 0;
   for await (const chunk of res.body as AsyncIterable<Buffer>) {
     n += chunk.length;
-    if (n > limit) {
-      res.body.destroy();
-      throw new Error(`response from ${res.url} is larger than ${limit} bytes`);
-    }
+    if (n > limit) throw tooLarge(`over ${limit}`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

@@ -6,6 +6,8 @@ import type { Credentials } from './auth.js';
 import type { RegistryClient } from './registry.js';
 import type { ContentStore } from './content-store.js';
 import { chainIds, type LayerStore } from './layer-store.js';
+import { MAX_CONFIG_BYTES, MAX_MANIFEST_BYTES } from './limits.js';
+import { StallWatch } from './stall.js';
 import { manifestKind, parseImageConfig, parseImageManifest, selectPlatform } from './manifest.js';
 import { digestName, formatReference, parseImageId, parseReference, repository, taggedName } from './reference.js';
 import type { PullProgressHub } from './progress.js';
@@ -59,22 +61,44 @@ export interface ImagesDeps {
   layers: LayerStore;
   progress: PullProgressHub;
   log: Logger;
-  /** Chain ids that containers still have mounted, beyond what images hold. */
+  /** Layer keys that containers still have mounted, beyond what images hold. */
   layersInUse?: () => Iterable<string>;
+  /** Points containers' layer keys at the directories' new names (chain id to diff id). */
+  renameLayersInUse?: (renamed: Map<string, string>) => void;
   onPullBytes?: (bytes: number) => void;
+  /** A pull whose open requests send nothing for this long fails; 0 never. */
+  pullProgressTimeoutMs?: number;
 }
 
 /** Pulling, finding, listing and removing images. */
 export class Images {
   private readonly leases = new Leases();
   private readonly pulls = new Map<string, Promise<ImageRecord>>();
+  // Until recover() has moved layers to their diff-id keys, the store's
+  // directory names and the records' keys disagree: collecting then would
+  // delete layers images still use.
+  private recovered = false;
 
   constructor(private readonly d: ImagesDeps) {}
 
-  /** Removes what a crash mid-pull may have left: temp files, unreferenced blobs and layers. */
+  /**
+   * At start: drops image records berthd cannot serve (logged, so that one
+   * image never keeps berthd from starting), moves layer directories of
+   * older stores to their diff-id keys, and removes what a crash mid-pull
+   * may have left: temp files, unreferenced blobs and layers.
+   */
   recover(): void {
     this.d.content.cleanTmp();
     this.d.layers.cleanTmp();
+    for (const bad of this.d.store.unreadable({ config: MAX_CONFIG_BYTES, layers: MAX_MANIFEST_BYTES })) {
+      this.d.log.error({ image: bad.id, reason: bad.reason }, 'stored image dropped: pull it again');
+      this.d.store.remove(bad.id);
+    }
+    const chainToDiff = new Map<string, string>();
+    for (const img of this.d.store.list()) for (const l of img.layers) if (l.chainId) chainToDiff.set(l.chainId, l.diffId);
+    const renamed = this.d.layers.migrate(chainToDiff);
+    if (renamed.size) this.d.renameLayersInUse?.(renamed);
+    this.recovered = true;
     this.collectGarbage();
   }
 
@@ -92,13 +116,14 @@ export class Images {
   private async doPull(image: string, creds: Credentials): Promise<ImageRecord> {
     const ref = parseReference(image);
     const tracker = this.d.progress.begin(formatReference(ref));
+    const watch = new StallWatch(this.d.pullProgressTimeoutMs ?? 0, `pull ${image}`);
     const held: string[] = [];
     const hold = (keys: string[]) => {
       this.leases.add(keys);
       held.push(...keys);
     };
     try {
-      const { repo, manifest: top } = await this.d.registry.resolve(ref, creds);
+      const { repo, manifest: top } = await this.d.registry.resolve(ref, creds, watch);
       let manifest = top;
       if (manifestKind(top.mediaType, top.body) === 'index') {
         manifest = await repo.manifest(selectPlatform(top.body).digest);
@@ -110,7 +135,7 @@ export class Images {
       const configPath = await this.d.content.fetch(parsed.config.digest, parsed.config.size, () => repo.blob(parsed.config.digest));
       const { config, diffIds } = parseImageConfig(readFileSync(configPath), parsed.layers.length);
       const chains = chainIds(diffIds);
-      hold(chains);
+      hold(diffIds);
       tracker.setLayers(parsed.layers);
       await eachLimit(parsed.layers, PARALLEL_LAYERS, async (layer, i) => {
         const t0 = performance.now();
@@ -124,7 +149,7 @@ export class Images {
           },
         );
         const t1 = performance.now();
-        await this.d.layers.ensure(chains[i], diffIds[i], blob, layer.compression);
+        await this.d.layers.ensure(diffIds[i], blob, layer.compression);
         this.d.log.debug({ layer: layer.digest, fetchMs: Math.round(t1 - t0), unpackMs: Math.round(performance.now() - t1) }, 'layer ready');
       });
       const layers: LayerRecord[] = parsed.layers.map((l, i) => ({
@@ -154,12 +179,14 @@ export class Images {
       this.d.log.info({ image: formatReference(ref), id: parsed.config.digest, endpoint: repo.endpoint.base }, 'image pulled');
       return this.d.store.get(parsed.config.digest)!;
     } catch (err) {
-      const e = withContext(`pull ${image}`, err);
+      // A stalled pull's requests fail as aborted; the stall is the cause.
+      const e = watch.stalled ?? withContext(`pull ${image}`, err);
       tracker.finish(e.message);
       this.leases.release(held.splice(0));
       this.collectGarbage();
       throw e;
     } finally {
+      watch.stop();
       this.leases.release(held);
     }
   }
@@ -223,16 +250,17 @@ export class Images {
 
   /** Deletes blobs and unpacked layers that no image, container or pull uses. */
   collectGarbage(): void {
+    if (!this.recovered) return;
     const blobs = new Set<string>();
-    const chains = new Set<string>(this.d.layersInUse?.() ?? []);
+    const layers = new Set<string>(this.d.layersInUse?.() ?? []);
     for (const img of this.d.store.list()) {
       blobs.add(img.id);
       for (const l of img.layers) {
         blobs.add(l.digest);
-        chains.add(l.chainId);
+        layers.add(l.diffId);
       }
     }
     for (const digest of this.d.content.list()) if (!blobs.has(digest) && !this.leases.has(digest)) this.d.content.remove(digest);
-    for (const chain of this.d.layers.list()) if (!chains.has(chain) && !this.leases.has(chain)) this.d.layers.remove(chain);
+    for (const key of this.d.layers.list()) if (!layers.has(key) && !this.leases.has(key)) this.d.layers.remove(key);
   }
 }

@@ -17,9 +17,15 @@ export function chainIds(diffIds: string[]): string[] {
 }
 
 /**
- * Unpacked layers under root/layers, one directory per chain id, each
- * ready to be an overlayfs lower dir: `<chain>/diff`. A layer is unpacked
- * into a temp dir and renamed into place once its diff id checks out.
+ * Unpacked layers under root/layers, one directory per diff id, each ready
+ * to be an overlayfs lower dir: `<diff id>/diff`. A lower dir holds only
+ * its own layer's changes, so one unpacked copy serves every position and
+ * every image a layer appears in. A layer is unpacked into a temp dir and
+ * renamed into place once its diff id checks out.
+ *
+ * Stores written before this were keyed by chain id; `migrate` renames
+ * those directories, and a directory a container still has mounted keeps
+ * whatever key its container records.
  */
 export class LayerStore {
   private readonly dir: string;
@@ -41,12 +47,12 @@ export class LayerStore {
   }
 
   /** The directory an overlay mount uses as this layer's lower dir. */
-  diffDir(chainId: string): string {
-    return join(this.dir, chainId.replace(/^sha256:/, ''), 'diff');
+  diffDir(key: string): string {
+    return join(this.dir, key.replace(/^sha256:/, ''), 'diff');
   }
 
-  has(chainId: string): boolean {
-    return existsSync(this.diffDir(chainId));
+  has(key: string): boolean {
+    return existsSync(this.diffDir(key));
   }
 
   list(): string[] {
@@ -55,28 +61,48 @@ export class LayerStore {
       .map((f) => `sha256:${f}`);
   }
 
-  remove(chainId: string): void {
-    rmSync(join(this.dir, chainId.replace(/^sha256:/, '')), { recursive: true, force: true });
+  remove(key: string): void {
+    rmSync(join(this.dir, key.replace(/^sha256:/, '')), { recursive: true, force: true });
+  }
+
+  /**
+   * Renames chain-keyed directories to their diff id where that one does
+   * not exist yet (a rename leaves a mount of the directory working).
+   * Returns every chain id whose directory is now found under its diff id,
+   * also those renamed by an earlier start that crashed before its callers
+   * caught up.
+   */
+  migrate(chainToDiff: Map<string, string>): Map<string, string> {
+    const moved = new Map<string, string>();
+    for (const [chain, diff] of chainToDiff) {
+      if (chain === diff) continue;
+      const from = join(this.dir, chain.replace(/^sha256:/, ''));
+      const to = join(this.dir, diff.replace(/^sha256:/, ''));
+      if (existsSync(from) && !existsSync(to)) renameSync(from, to);
+      if (!existsSync(from) && existsSync(to)) moved.set(chain, diff);
+    }
+    return moved;
   }
 
   /** Makes the layer present, unpacking `blobPath` once however many ask at a time. */
-  ensure(chainId: string, diffId: string, blobPath: string, compression: LayerCompression): Promise<string> {
-    if (this.has(chainId)) return Promise.resolve(this.diffDir(chainId));
-    let p = this.inflight.get(chainId);
+  ensure(diffId: string, blobPath: string, compression: LayerCompression): Promise<string> {
+    if (this.has(diffId)) return Promise.resolve(this.diffDir(diffId));
+    let p = this.inflight.get(diffId);
     if (!p) {
-      p = this.unpack(chainId, diffId, blobPath, compression).finally(() => this.inflight.delete(chainId));
-      this.inflight.set(chainId, p);
+      p = this.unpack(diffId, blobPath, compression).finally(() => this.inflight.delete(diffId));
+      this.inflight.set(diffId, p);
     }
     return p;
   }
 
-  private async unpack(chainId: string, diffId: string, blobPath: string, compression: LayerCompression): Promise<string> {
-    const work = join(this.tmp, `${chainId.replace(/^sha256:/, '').slice(0, 16)}-${randomBytes(4).toString('hex')}`);
+  private async unpack(diffId: string, blobPath: string, compression: LayerCompression): Promise<string> {
+    const hex = diffId.replace(/^sha256:/, '');
+    const work = join(this.tmp, `${hex.slice(0, 16)}-${randomBytes(4).toString('hex')}`);
     try {
       mkdirSync(join(work, 'diff'), { recursive: true, mode: 0o755 });
       await this.slots(() => unpackLayer(blobPath, compression, diffId, join(work, 'diff')));
-      renameSync(work, join(this.dir, chainId.replace(/^sha256:/, '')));
-      return this.diffDir(chainId);
+      renameSync(work, join(this.dir, hex));
+      return this.diffDir(diffId);
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -1,4 +1,5 @@
 import { BerthError } from '../errors.js';
+import { MAX_CONFIG_BYTES, MAX_LAYERS, MAX_MANIFEST_BYTES, mib } from './limits.js';
 
 export const MT = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -44,9 +45,10 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 function descriptor(d: unknown, what: string): Descriptor {
   const x = d as Partial<Descriptor> | null;
-  if (!x || typeof x.digest !== 'string' || !DIGEST.test(x.digest) || typeof x.size !== 'number' || x.size < 0)
+  const size = x?.size;
+  if (!x || typeof x.digest !== 'string' || !DIGEST.test(x.digest) || typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
     throw new BerthError('INTERNAL', `${what}: malformed descriptor`);
-  return { mediaType: String(x.mediaType ?? ''), digest: x.digest, size: x.size };
+  return { mediaType: String(x.mediaType ?? ''), digest: x.digest, size };
 }
 
 /** The media type a manifest says it has, from its body when the header is vague. */
@@ -84,12 +86,21 @@ export function selectPlatform(body: Buffer, want = hostPlatform()): Descriptor 
     const offered = (doc.manifests ?? []).map((m) => `${m.platform?.os}/${m.platform?.architecture}`).join(', ');
     throw new BerthError('NOT_FOUND', `no manifest for ${want.os}/${want.architecture} in the index (it has ${offered || 'none'})`);
   }
-  return descriptor(chosen, 'index entry');
+  const d = descriptor(chosen, 'index entry');
+  if (d.size > MAX_MANIFEST_BYTES)
+    throw new BerthError('FAILED_PRECONDITION', `manifest ${d.digest} is ${d.size} bytes, more than the ${mib(MAX_MANIFEST_BYTES)} berth accepts`);
+  return d;
 }
 
+/** The config and layers of an image manifest, refused before any download when over berth's limits. */
 export function parseImageManifest(body: Buffer): ImageManifest {
   const doc = JSON.parse(body.toString()) as { config?: unknown; layers?: unknown[] };
   const config = descriptor(doc.config, 'manifest config');
+  if (config.size > MAX_CONFIG_BYTES)
+    throw new BerthError('FAILED_PRECONDITION', `image config ${config.digest} is ${config.size} bytes, more than the ${mib(MAX_CONFIG_BYTES)} berth accepts`);
+  if (!Array.isArray(doc.layers ?? [])) throw new BerthError('INTERNAL', 'manifest layers is not a list');
+  const count = doc.layers?.length ?? 0;
+  if (count > MAX_LAYERS) throw new BerthError('FAILED_PRECONDITION', `image has ${count} layers, more than the ${MAX_LAYERS} berth supports (Docker's limit)`);
   const layers = (doc.layers ?? []).map((l, i) => {
     const d = descriptor(l, `manifest layer ${i}`);
     const compression = LAYER_TYPES[d.mediaType];

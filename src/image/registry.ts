@@ -6,6 +6,8 @@ import { httpRequest, readBody, type HttpResponse } from './http.js';
 import { parseChallenge, TokenCache, type Credentials } from './auth.js';
 import { DOCKER_HUB, type ImageReference } from './reference.js';
 import { MANIFEST_ACCEPT } from './manifest.js';
+import { MAX_MANIFEST_BYTES } from './limits.js';
+import type { StallWatch } from './stall.js';
 
 export interface Endpoint {
   /** scheme://host[:port] */
@@ -40,7 +42,7 @@ async function registryError(res: HttpResponse, what: string): Promise<BerthErro
   let detail = `${res.status}`;
   let code: string | undefined;
   try {
-    const doc = JSON.parse((await readBody(res, 64 * 1024)).toString()) as RegistryErrorBody;
+    const doc = JSON.parse((await readBody(res, 64 * 1024, `${what}: error body`)).toString()) as RegistryErrorBody;
     const e = doc.errors?.[0];
     if (e) {
       code = e.code;
@@ -75,6 +77,7 @@ export class Repository {
     readonly ref: ImageReference,
     private readonly creds: Credentials,
     private readonly tokens: TokenCache,
+    private readonly watch?: StallWatch,
   ) {
     if (creds.registryToken) this.authorization = `Bearer ${creds.registryToken}`;
   }
@@ -87,11 +90,18 @@ export class Repository {
     const url = `${this.endpoint.base}/v2/${this.ref.path}/${path}`;
     for (let attempt = 0; ; attempt++) {
       let res: HttpResponse;
+      const closed = this.watch?.opened();
       try {
-        res = await httpRequest(url, { headers: this.authorization ? { ...headers, authorization: this.authorization } : headers });
+        res = await httpRequest(url, {
+          headers: this.authorization ? { ...headers, authorization: this.authorization } : headers,
+          signal: this.watch?.signal,
+          onData: this.watch?.data,
+        });
       } catch (err) {
+        closed?.();
         throw connectionError(err, this.endpoint.base);
       }
+      if (closed) res.body.once('close', closed);
       const challengeHeader = res.headers['www-authenticate'];
       if (res.status !== 401 || attempt > 0 || this.creds.registryToken || !challengeHeader) {
         if (res.status === 401 && attempt > 0)
@@ -105,12 +115,12 @@ export class Repository {
     }
   }
 
-  /** Fetches a manifest by tag or digest and checks its digest. */
+  /** Fetches a manifest or index by tag or digest, at most MAX_MANIFEST_BYTES, and checks its digest. */
   async manifest(reference: string): Promise<FetchedManifest> {
-    const what = `manifest ${this.name}:${reference}`;
+    const what = `manifest ${this.name}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`;
     const res = await this.send(`manifests/${reference}`, { accept: MANIFEST_ACCEPT }, what);
     if (res.status !== 200) throw await registryError(res, what);
-    const body = await readBody(res);
+    const body = await readBody(res, MAX_MANIFEST_BYTES, what);
     const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
     if (reference.startsWith('sha256:') && reference !== digest)
       throw new BerthError('UNAVAILABLE', `${what}: content has digest ${digest}`);
@@ -136,10 +146,11 @@ export class RegistryClient {
 
   constructor(private readonly hosts: Record<string, RegistryHostConfig>) {}
 
-  async resolve(ref: ImageReference, creds: Credentials): Promise<{ repo: Repository; manifest: FetchedManifest }> {
+  async resolve(ref: ImageReference, creds: Credentials, watch?: StallWatch): Promise<{ repo: Repository; manifest: FetchedManifest }> {
     const errors: BerthError[] = [];
     for (const endpoint of endpointsFor(ref.domain, this.hosts)) {
-      const repo = new Repository(endpoint, ref, creds, this.tokens);
+      if (watch?.stalled) throw watch.stalled;
+      const repo = new Repository(endpoint, ref, creds, this.tokens, watch);
       try {
         return { repo, manifest: await repo.manifest(ref.digest ?? ref.tag!) };
       } catch (err) {

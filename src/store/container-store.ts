@@ -10,7 +10,7 @@ export interface ContainerData {
   /** The image as the config named it, and the id it resolved to. */
   image: string;
   imageId: string;
-  /** Chain ids of the image layers under the rootfs, which image GC must keep. */
+  /** Keys (diff ids; chain ids in older stores) of the image layers under the rootfs, which image GC must keep. */
   layers: string[];
   bundle: string;
   upper: string;
@@ -46,7 +46,7 @@ interface Row {
 export class ContainerStore {
   private readonly q;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.q = {
       insert: db.prepare(
         'INSERT INTO containers (id, sandbox_id, name, attempt, state, created_at, data) VALUES (@id, @sandbox_id, @name, @attempt, @state, @created_at, @data)',
@@ -133,5 +133,16 @@ export class ContainerStore {
 
   delete(id: string): void {
     this.q.delete.run(id);
+  }
+
+  /** Renames layer keys in every container that has them, in one transaction. */
+  renameLayers(renamed: Map<string, string>): void {
+    this.db.transaction(() => {
+      for (const rec of this.list()) {
+        if (!rec.layers.some((k) => renamed.has(k))) continue;
+        rec.layers = rec.layers.map((k) => renamed.get(k) ?? k);
+        this.save(rec);
+      }
+    })();
   }
 }

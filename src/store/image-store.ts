@@ -6,7 +6,9 @@ export interface LayerRecord {
   size: number;
   mediaType: string;
   compression: LayerCompression;
+  /** The key of the layer's unpacked directory. */
   diffId: string;
+  /** The key stores before diff-id keys used; kept to migrate them. */
   chainId: string;
 }
 
@@ -50,7 +52,33 @@ export class ImageStore {
       countRefs: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM image_refs WHERE image_id = ?'),
       countTags: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM image_refs WHERE image_id = ? AND kind = 'tag'"),
       deleteImage: db.prepare<[string]>('DELETE FROM images WHERE id = ?'),
+      sizes: db.prepare<[], { id: string; config: number; layers: number }>(
+        'SELECT id, length(CAST(config AS BLOB)) AS config, length(CAST(layers AS BLOB)) AS layers FROM images',
+      ),
     };
+  }
+
+  /**
+   * Rows that cannot be served: larger than a pull can write today (left by
+   * a version without limits), or not the JSON a record needs. Sizes are
+   * checked in SQLite, before any row is read into memory.
+   */
+  unreadable(max: { config: number; layers: number }): { id: string; reason: string }[] {
+    const bad: { id: string; reason: string }[] = [];
+    for (const r of this.q.sizes.all()) {
+      if (r.config > max.config || r.layers > max.layers) {
+        bad.push({ id: r.id, reason: `record is too large: config ${r.config} bytes, layers ${r.layers} bytes` });
+        continue;
+      }
+      try {
+        const rec = this.record(this.q.get.get(r.id)!, []);
+        if (typeof rec.config !== 'object' || rec.config === null || !Array.isArray(rec.layers) || rec.layers.some((l) => typeof l?.diffId !== 'string'))
+          throw new Error('unexpected shape');
+      } catch (err) {
+        bad.push({ id: r.id, reason: `record is unreadable: ${(err as Error).message}` });
+      }
+    }
+    return bad;
   }
 
   private record(row: ImageRow, refs: { ref: string; kind: string }[]): ImageRecord {
@@ -71,10 +99,19 @@ export class ImageStore {
     return row && this.record(row, this.q.refsOf.all(id));
   }
 
+  /** Every readable image; a row that does not parse (see `unreadable`) is left out, not fatal. */
   list(): ImageRecord[] {
     const refs = new Map<string, { ref: string; kind: string }[]>();
     for (const r of this.q.allRefs.all()) refs.set(r.image_id, [...(refs.get(r.image_id) ?? []), r]);
-    return this.q.all.all().map((row) => this.record(row, refs.get(row.id) ?? []));
+    const out: ImageRecord[] = [];
+    for (const row of this.q.all.iterate()) {
+      try {
+        out.push(this.record(row, refs.get(row.id) ?? []));
+      } catch {
+        continue;
+      }
+    }
+    return out;
   }
 
   idByRef(ref: string): string | undefined {
