@@ -155,6 +155,32 @@ describe('hardening', () => {
     assert.equal(out.trim(), 'io_uring_setup=-1 errno=1');
   });
 
+  test('a start that fails half-way leaves no process and no cgroup behind', async () => {
+    // runc, except that a create puts a stray process in the container's cgroup, and then
+    // hangs (conmon waits on it) or fails.
+    const wrapper = join(work, 'runc-stray');
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\ncase " $* " in *" create "*)\n  for id; do :; done\n  /usr/sbin/runc "$@" || exit $?\n  sleep 7777 &\n  echo $! > /sys/fs/cgroup/pids/berth/$id/cgroup.procs\n  exit 1;;\nesac\nexec /usr/sbin/runc "$@"\n`,
+      { mode: 0o755 },
+    );
+    const g = await PodFixture.start('10.123.41.0/24', { args: ['--runtime', wrapper, '--runtime-create-timeout', '3s'] });
+    try {
+      const p = await g.pod('stray');
+      const ctr = await g.create(p, { metadata: { name: 'stray' }, command: ['true'] });
+      await assert.rejects(g.d.rt('StartContainer', { container_id: ctr }), (err: grpc.ServiceError) => err.code === grpc.status.FAILED_PRECONDITION);
+      assert.equal((await g.status(ctr)).state, 'EXITED');
+      const stray = spawnSync('pgrep', ['-f', 'sleep 7777']).stdout.toString().trim();
+      assert.equal(stray, '', 'the stray process is killed');
+      const cgroups = readdirSync('/sys/fs/cgroup').filter((h) => existsSync(join('/sys/fs/cgroup', h, 'berth', ctr)));
+      assert.deepEqual(cgroups, [], 'no cgroup of the container is left');
+      assert.equal(spawnSync('pgrep', ['-f', `conmon.*${ctr}`]).stdout.toString().trim(), '', 'no conmon is left');
+    } finally {
+      spawnSync('pkill', ['-9', '-f', 'sleep 7777']);
+      await g.dispose();
+    }
+  });
+
   for (const [what, entry] of [
     ['a FIFO', { name: 'etc/passwd', type: 'fifo' as const }],
     ['a device that never ends', { name: 'etc/group', type: 'character-device' as const, devmajor: 1, devminor: 5, mode: 0o666 }],

@@ -20,6 +20,7 @@ import { clampOomScoreAdj, containerCgroupsPath } from './cgroups.js';
 import type { ContainerSpec } from './spec.js';
 import { startExec, killStaleExecs, type ExecSession } from './exec.js';
 import { prepareContainerLog } from './log-file.js';
+import { killAndRemoveCgroup } from '../host/cgroupfs.js';
 import { inContainerCgroup, isMonitorOf } from '../host/processes.js';
 import { PRIVATE_FILE, privateDir } from '../host/private-dir.js';
 
@@ -53,6 +54,15 @@ function processAlive(pid: number): boolean {
     return !/^\d+ \(.*\) [ZX]/s.test(stat);
   } catch {
     return false;
+  }
+}
+
+/** The cgroups path a bundle's config.json gives runc. */
+function cgroupsPathOf(bundle: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')) as { linux?: { cgroupsPath?: string } }).linux?.cgroupsPath ?? '';
+  } catch {
+    return '';
   }
 }
 
@@ -298,6 +308,9 @@ export class Containers {
       } catch (err) {
         const reason = err instanceof CreateFailed ? err.reason : (err as Error).message;
         await this.d.runtime.delete(rec.id).catch(() => undefined);
+        // What runc put in the container's cgroups (runc init, or more) when it had no state to delete by.
+        const left = await killAndRemoveCgroup(cgroupsPathOf(rec.bundle));
+        if (left.length) this.d.log.error({ container: rec.id, cgroups: left }, 'cgroups of a failed start could not be removed');
         rec.state = 'EXITED';
         rec.startedAt = '0';
         rec.finishedAt = nowNs();

@@ -88,7 +88,7 @@ export class Berthd {
         onPullBytes: (n) => metrics.pullBytes(n),
       });
       const cni = new CniNetwork({ confDir: cfg.cni.conf_dir, binDirs: cfg.cni.bin_dirs, defaultSubnet: cfg.cni.default_subnet }, log);
-      const runtime = new OciRuntime({ runtime: cfg.runtime, conmon: cfg.conmon, stateDir: cfg.state });
+      const runtime = new OciRuntime({ runtime: cfg.runtime, conmon: cfg.conmon, stateDir: cfg.state, createTimeoutMs: durationMs(cfg.runtime_create_timeout)! });
       const sandboxes = new Sandboxes({
         store: sandboxStore,
         cni,

@@ -22,6 +22,8 @@ export interface Config {
   shutdown_grace_seconds: number;
   /** A Go-style duration ("5m", "30s", "0"), as containerd's key of the same name. */
   image_pull_progress_timeout: string;
+  /** How long `runtime create` under conmon may take before the start fails and what it made is killed. */
+  runtime_create_timeout: string;
   cni: { conf_dir: string; bin_dirs: string[]; default_subnet: string };
   registries: Record<string, RegistryHostConfig>;
 }
@@ -43,6 +45,7 @@ export function defaultConfig(): Config {
     // containerd's default (internal/cri/config: 1m in dockershim, raised to
     // 5m for large images on busy disks).
     image_pull_progress_timeout: '5m',
+    runtime_create_timeout: '1m',
     cni: { conf_dir: '/etc/cni/net.d', bin_dirs: ['/opt/cni/bin', '/usr/lib/cni'], default_subnet: '10.87.0.0/16' },
     registries: {},
   };
@@ -75,6 +78,7 @@ const CONFIG_SHAPE: Shape = {
   conmon: 'string',
   shutdown_grace_seconds: 'number',
   image_pull_progress_timeout: 'string',
+  runtime_create_timeout: 'string',
   cni: { conf_dir: 'string', bin_dirs: 'string[]', default_subnet: 'string' },
   registries: { table: REGISTRY_SHAPE },
 };
@@ -132,8 +136,9 @@ function validate(cfg: Config): Config {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name) || !bin)
       throw new ConfigError(`runtime_handlers.${JSON.stringify(name)}: expected a name of letters, digits, . _ - and a runtime binary`);
   if (!(cfg.shutdown_grace_seconds >= 0)) throw new ConfigError('shutdown_grace_seconds: must be >= 0');
-  if (durationMs(cfg.image_pull_progress_timeout) === undefined)
-    throw new ConfigError(`image_pull_progress_timeout: ${JSON.stringify(cfg.image_pull_progress_timeout)}: expected a duration such as 5m, 1m30s or 0`);
+  for (const key of ['image_pull_progress_timeout', 'runtime_create_timeout'] as const)
+    if (durationMs(cfg[key]) === undefined) throw new ConfigError(`${key}: ${JSON.stringify(cfg[key])}: expected a duration such as 5m, 1m30s or 0`);
+  if (durationMs(cfg.runtime_create_timeout) === 0) throw new ConfigError('runtime_create_timeout: must be more than 0');
   if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cfg.cni.default_subnet))
     throw new ConfigError('cni.default_subnet: expected an IPv4 CIDR such as 10.87.0.0/16');
   for (const [host, r] of Object.entries(cfg.registries))

@@ -28,6 +28,7 @@ const program = new Command('berthd')
   .option('--insecure-registry <host>', 'allow plain HTTP to this registry host, repeatable', collect)
   .option('--registry-mirror <host=url>', 'try this endpoint before the registry host, repeatable', collect)
   .option('--shutdown-grace <seconds>', 'how long calls in flight may finish at SIGTERM (default 10)', Number)
+  .option('--runtime-create-timeout <duration>', 'fail a container start whose runtime create takes longer, killing what it made (default 1m)')
   .option('--image-pull-progress-timeout <duration>', 'fail a pull whose registry sends nothing for this long, e.g. 5m, 30s; 0 never (default 5m)');
 
 program.parse();
@@ -47,6 +48,7 @@ const opts = program.opts<{
   registryMirror?: string[];
   shutdownGrace?: number;
   imagePullProgressTimeout?: string;
+  runtimeCreateTimeout?: string;
 }>();
 
 function registriesFromFlags(): Record<string, { mirrors?: string[]; insecure?: boolean }> | undefined {
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
     conmon: opts.conmon,
     shutdown_grace_seconds: opts.shutdownGrace,
     image_pull_progress_timeout: opts.imagePullProgressTimeout,
+    runtime_create_timeout: opts.runtimeCreateTimeout,
     cni: Object.keys(cni).length ? cni : undefined,
     registries: registriesFromFlags(),
   });

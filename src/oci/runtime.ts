@@ -1,17 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as pty from 'node-pty';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { execFile } from '../host/exec.js';
 import { BerthError, internal } from '../errors.js';
 import { which } from '../host/which.js';
 import { privateDir } from '../host/private-dir.js';
+import { isMonitorOf, killTree } from '../host/processes.js';
 
 export interface RuntimeSettings {
   /** runc or crun */
   runtime: string;
   conmon: string;
   stateDir: string;
+  /** How long conmon may take to report the created container (default a minute). */
+  createTimeoutMs?: number;
 }
 
 export interface CreateOptions {
@@ -128,15 +132,34 @@ export class OciRuntime {
     await spawned;
     let msg;
     try {
-      msg = await readSyncMessage(child.stdio[3] as Readable, 60_000);
+      msg = await readSyncMessage(child.stdio[3] as Readable, this.s.createTimeoutMs ?? 60_000);
     } catch (err) {
+      this.killMonitor(id, o.bundle, child.pid);
       throw stderr.trim() ? internal(`conmon: ${stderr.trim()}`) : err;
     } finally {
       child.stderr!.destroy();
       child.unref();
     }
-    if (msg.data < 0) throw new CreateFailed(cleanRuntimeError(msg.message ?? stderr));
+    if (msg.data < 0) {
+      this.killMonitor(id, o.bundle, child.pid);
+      throw new CreateFailed(cleanRuntimeError(msg.message ?? stderr));
+    }
     return { pid: msg.data };
+  }
+
+  /**
+   * Kills the conmon of a create that failed or hung (the one spawned, and
+   * the monitor it forked), with all it started: `runtime create` and what
+   * that left. Only processes that still name the container are touched.
+   */
+  private killMonitor(id: string, bundle: string, spawned: number | undefined): void {
+    const pids = [spawned ?? 0];
+    try {
+      pids.push(Number(readFileSync(join(bundle, 'conmon.pid'), 'utf8')));
+    } catch {
+      /* conmon did not get as far as its pid file */
+    }
+    for (const pid of pids) if (isMonitorOf(pid, id)) killTree(pid);
   }
 
   private async run(args: string[], what: string): Promise<string> {
