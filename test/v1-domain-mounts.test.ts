@@ -157,4 +157,28 @@ describe('v1 domain: mounts, devices, resources', () => {
       kind('INVALID_ARGUMENT', /memory plus swap/),
     );
   });
+
+  test('updateResources: live on a running container, merged, remembered; a created one starts with them; an exited one refuses', async () => {
+    const none = d.ctr('x', []).resources;
+    const id = await d.containers.create(pod, d.ctr('upd', ['sleep', '1000'], { resources: { ...none, cpuShares: 256, memoryLimit: 64 << 20 } }));
+    const created = await d.containers.create(pod, d.ctr('upd-later', ['sleep', '1000']));
+    await d.containers.start(id);
+    const cg = (cid: string, ctrl: string, file: string) => readFileSync(`/sys/fs/cgroup/${ctrl}/berth/${cid}/${file}`, 'utf8').trim();
+    await d.containers.updateResources(id, { ...none, cpuQuota: 20000, cpuPeriod: 100000, memoryLimit: 128 << 20 });
+    assert.equal(cg(id, 'cpu', 'cpu.cfs_quota_us'), '20000');
+    assert.equal(cg(id, 'memory', 'memory.limit_in_bytes'), String(128 << 20));
+    assert.equal(cg(id, 'cpu', 'cpu.shares'), '256', 'unset fields keep their value');
+    const rec = d.containers.get(id).spec.resources;
+    assert.deepEqual([rec.cpuQuota, rec.cpuPeriod, rec.cpuShares, rec.memoryLimit], [20000, 100000, 256, 128 << 20]);
+    await d.containers.updateResources(created, { ...none, cpuShares: 300 });
+    await d.containers.start(created);
+    assert.equal(cg(created, 'cpu', 'cpu.shares'), '300');
+    await assert.rejects(d.containers.updateResources(id, { ...none, unified: { 'memory.high': '1' } }), kind('FAILED_PRECONDITION', /cgroup v2/));
+    await d.containers.stop(id, 0);
+    await assert.rejects(d.containers.updateResources(id, { ...none, cpuShares: 2 }), kind('FAILED_PRECONDITION', /EXITED/));
+    await d.sandboxes.updateResources(pod, { overhead: { ...none, memoryLimit: 1 << 20 } });
+    assert.equal(d.sandboxes.get(pod).spec.overhead?.memoryLimit, 1 << 20);
+    await d.containers.remove(id);
+    await d.containers.remove(created);
+  });
 });

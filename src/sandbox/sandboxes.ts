@@ -10,6 +10,7 @@ import type { Attachment, CniNetwork, ConfList } from '../network/cni.js';
 import { dropUnpinned, namespacePath, pinNamespaces, unpinNamespaces, type PodNamespace } from './namespaces.js';
 import { checkDns, podHostname, writePodFiles } from './files.js';
 import type { SandboxSpec } from './spec.js';
+import type { ResourcesSpec } from '../container/spec.js';
 import { applySysctls, checkSysctls } from './sysctls.js';
 import type { PidHolders } from './pid-holder.js';
 import { containerCgroupsPath } from '../container/cgroups.js';
@@ -337,6 +338,22 @@ export class Sandboxes {
 
   close(): void {
     clearTimeout(this.retryTimer);
+  }
+
+  /**
+   * New pod-level resources (overhead, and the sum of its containers'),
+   * kept for the pod's status. They are not written to a cgroup: the pod
+   * cgroup under cgroup_parent is the kubelet's to size (containerd too only
+   * hands them to NRI), and without a cgroup_parent berth makes no pod cgroup.
+   */
+  async updateResources(idOrPrefix: string, r: { overhead?: ResourcesSpec; resources?: ResourcesSpec }): Promise<void> {
+    const found = this.get(idOrPrefix);
+    await this.lock.run(found.id, async () => {
+      const rec = this.d.store.get(found.id);
+      if (!rec) throw notFound(`sandbox ${idOrPrefix} not found`);
+      rec.spec = { ...rec.spec, overhead: r.overhead ?? rec.spec.overhead, resources: r.resources ?? rec.spec.resources };
+      this.d.store.save(rec);
+    });
   }
 
   requireReady(idOrPrefix: string): SandboxRecord {

@@ -88,7 +88,7 @@ export class Domain {
       layersInUse: () => containerStore.list().flatMap((c) => c.layers),
     });
     const cni = new CniNetwork({ confDir: net.confDir, binDirs: ['/opt/cni/bin', '/usr/lib/cni'], defaultSubnet: subnet }, log);
-    const runtime = new OciRuntime({ runtime: 'runc', conmon: 'conmon', stateDir: state });
+    const runtime = new OciRuntime({ runtime: 'runc', conmon: 'conmon', stateDir: state, createTimeoutMs: 60_000 });
     const sandboxes = new Sandboxes({
       store: new SandboxStore(db),
       cni,
