@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { PodFixture } from './helpers/pod.js';
 import { startDaemon } from './helpers/daemon.js';
+import { mountsUnder, testNetwork } from './helpers/cni.js';
 import { v1rt } from './helpers/v1.js';
 import { busyboxLayer, buildImage, layerTar, pushImage } from './helpers/images.js';
 
@@ -204,4 +205,58 @@ describe('hardening', () => {
       assert.deepEqual(containers.filter((c) => c.metadata.name.startsWith('baddb-')), [], 'the failed create left no container');
     });
   }
+});
+
+describe('a pod is always removable', () => {
+  test('a CNI DEL that keeps failing does not keep the pod; the release is owed and retried', async () => {
+    // A plugin that passes ADD through and fails DEL while the marker exists.
+    const bin = mkdtempSync(join(tmpdir(), 'berth-cnibin-'));
+    const marker = join(bin, 'fail-del');
+    writeFileSync(
+      join(bin, 'berth-stuck-del'),
+      `#!/bin/sh\ninput=$(cat)\nif [ "$CNI_COMMAND" = DEL ]; then if [ -e ${marker} ]; then echo '{"cniVersion":"1.0.0","code":11,"msg":"injected DEL failure"}'; exit 1; fi; exit 0; fi\nprintf '%s' "$input" | sed -e 's/.*"prevResult"://' -e 's/}$//'\n`,
+      { mode: 0o755 },
+    );
+    const net = testNetwork('10.123.42.0/24', [{ type: 'berth-stuck-del' }]);
+    const d = await startDaemon({ args: [...net.args, '--cni-bin-dir', '/usr/lib/cni', '--cni-bin-dir', bin] });
+    try {
+      const config = { metadata: { name: 'doomed', namespace: 'test', uid: 'doomed-1' } };
+      const id = (await d.rt<{ pod_sandbox_id: string }>('CreatePodSandbox', { config })).pod_sandbox_id;
+      assert.equal(net.allocated().length, 1);
+      writeFileSync(marker, '');
+      await d.rt('RemovePodSandbox', { pod_sandbox_id: id });
+      assert.deepEqual((await d.rt<{ items: unknown[] }>('ListPodSandbox', {})).items, []);
+      assert.deepEqual(mountsUnder(d.state), [], 'namespaces unpinned');
+      assert.ok(!existsSync(join(d.state, 'sandboxes', id)));
+      // The same pod can be made again at once.
+      const again = (await d.rt<{ pod_sandbox_id: string }>('CreatePodSandbox', { config })).pod_sandbox_id;
+      rmSync(marker);
+      await d.rt('RemovePodSandbox', { pod_sandbox_id: again });
+      const deadline = Date.now() + 30_000;
+      while (net.allocated().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      assert.deepEqual(net.allocated(), [], 'berthd released the first pod\'s IP by itself once DEL could succeed');
+    } finally {
+      await d.dispose();
+      net.cleanup();
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  test('a host port published to container port 0 is refused, in both APIs', async () => {
+    const d = await startDaemon();
+    try {
+      const port_mappings = [{ container_port: 0, host_port: 18080 }];
+      await assert.rejects(
+        d.rt('CreatePodSandbox', { config: { metadata: { name: 'p0', namespace: 'test', uid: 'p0' }, port_mappings } }),
+        (err: grpc.ServiceError) => err.code === grpc.status.INVALID_ARGUMENT && /container port 0/.test(err.details),
+      );
+      await assert.rejects(
+        v1rt(d, 'RunPodSandbox', { config: { metadata: { name: 'p0', namespace: 'test', uid: 'p0' }, port_mappings } }),
+        (err: grpc.ServiceError) => err.code === grpc.status.INVALID_ARGUMENT && /container port 0/.test(err.details),
+      );
+      assert.deepEqual((await d.rt<{ items: unknown[] }>('ListPodSandbox', {})).items, []);
+    } finally {
+      await d.dispose();
+    }
+  });
 });

@@ -129,9 +129,13 @@ export function portMappings(list: PortMappingFields[], protocols: string[], wha
     const w = `${what}[${i}]`;
     const hostIP = boundedString(pm.host_ip, `${w}.host_ip`, 64);
     if (hostIP && !isIP(hostIP)) throw invalidArgument(`${w}.host_ip ${quote(hostIP)} is not an IP address`);
+    const containerPort = port(pm.container_port, `${w}.container_port`);
+    const hostPort = port(pm.host_port, `${w}.host_port`);
+    // portmap refuses container port 0 at DEL too: such a pod could never be removed cleanly.
+    if (hostPort > 0 && containerPort === 0) throw invalidArgument(`${w}: host port ${hostPort} is published to container port 0; give a container_port of 1-65535`);
     return {
-      containerPort: port(pm.container_port, `${w}.container_port`),
-      hostPort: port(pm.host_port, `${w}.host_port`),
+      containerPort,
+      hostPort,
       protocol: protocols[i] === 'UDP' ? 'udp' : 'tcp',
       hostIP,
     };

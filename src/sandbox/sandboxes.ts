@@ -5,7 +5,7 @@ import type { Logger } from '../daemon/log.js';
 import { BerthError, failedPrecondition, invalidArgument, notFound, quote, withContext } from '../errors.js';
 import { newId, nowNs, resolvePrefix } from '../ids.js';
 import { KeyedLock } from '../keyed-lock.js';
-import type { SandboxRecord, SandboxState, SandboxStore } from '../store/sandbox-store.js';
+import type { OwedRelease, SandboxRecord, SandboxState, SandboxStore } from '../store/sandbox-store.js';
 import type { Attachment, CniNetwork, ConfList } from '../network/cni.js';
 import { dropUnpinned, namespacePath, pinNamespaces, unpinNamespaces, type PodNamespace } from './namespaces.js';
 import { checkDns, podHostname, writePodFiles } from './files.js';
@@ -42,6 +42,8 @@ export interface SandboxesDeps {
 }
 
 const DEL_RETRY_MS = 10_000;
+// With DEL_RETRY_MS, about five minutes of retries.
+const MAX_OWED_ATTEMPTS = 30;
 
 /** Pod sandboxes: pinned namespaces, CNI networking, and the pod's files. */
 export class Sandboxes {
@@ -266,11 +268,22 @@ export class Sandboxes {
       const rec = this.d.store.get(found.id);
       if (!rec) return;
       await this.stopPidHolder(rec);
-      await this.releaseNetwork(rec);
+      let owed: OwedRelease | undefined;
+      try {
+        await this.releaseNetwork(rec);
+      } catch (err) {
+        // Some DELs can never succeed (a plugin refusing what it once
+        // accepted); the pod goes all the same and berthd owes the release.
+        owed = { attachment: this.attachment(rec), network: rec.network ?? { conflist: rec.cniConflist!, result: undefined, ip: rec.ip } };
+        this.d.log.warn({ sandbox: rec.id, err: (err as Error).message }, 'network not released; the pod is removed and the release retried');
+      }
       this.d.pidHolders?.release(this.dir(rec.id));
       unpinNamespaces(this.dir(rec.id));
       rmSync(this.dir(rec.id), { recursive: true, force: true });
-      this.d.store.delete(rec.id);
+      if (owed) {
+        this.d.store.deleteOwing(rec.id, owed);
+        this.scheduleDelRetry();
+      } else this.d.store.delete(rec.id);
       this.d.log.info({ sandbox: rec.id }, 'sandbox removed');
     });
   }
@@ -302,6 +315,8 @@ export class Sandboxes {
         this.d.log.error({ sandbox: rec.id, err: (err as Error).message }, 'sandbox recovery failed');
       }
     }
+    // Releases owed for pods removed before a restart are retried too.
+    if (this.d.store.owedReleases().length) this.scheduleDelRetry();
   }
 
   /**
@@ -320,10 +335,32 @@ export class Sandboxes {
     }
   }
 
+  /**
+   * CNI DEL for pods already removed. After MAX_OWED_ATTEMPTS (some DELs can
+   * never succeed) the release is given up, with an error naming what may
+   * be left: the pod's IP reservation and port mappings.
+   */
+  private async retryOwedReleases(): Promise<void> {
+    for (const { sandboxId, attempts, owed } of this.d.store.owedReleases()) {
+      this.d.store.releaseTried(sandboxId);
+      try {
+        await this.d.cni.del(owed.attachment, owed.network);
+        this.d.store.releaseDone(sandboxId);
+        this.d.log.info({ sandbox: sandboxId }, 'owed network release of a removed pod done');
+      } catch (err) {
+        if (attempts + 1 >= MAX_OWED_ATTEMPTS) {
+          this.d.store.releaseDone(sandboxId);
+          this.d.log.error({ sandbox: sandboxId, ip: owed.network.ip, err: (err as Error).message }, 'gave up releasing the network of a removed pod');
+        } else this.scheduleDelRetry();
+      }
+    }
+  }
+
   private scheduleDelRetry(): void {
     if (this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
+      void this.retryOwedReleases();
       for (const rec of this.d.store.list().filter((r) => r.pendingDel))
         void this.lock
           .run(rec.id, async () => {

@@ -47,4 +47,12 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX containers_by_sandbox ON containers(sandbox_id);
   `,
+  `
+  -- A pod removed while its CNI DEL failed: berthd owes the release.
+  CREATE TABLE owed_network_releases (
+    sandbox_id TEXT PRIMARY KEY,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    data TEXT NOT NULL                -- JSON OwedRelease
+  );
+  `,
 ];

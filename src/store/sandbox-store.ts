@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
 import { alreadyExists } from '../errors.js';
 import { withSandboxDefaults, type SandboxSpec } from '../sandbox/spec.js';
-import type { ConfList, NetworkState } from '../network/cni.js';
+import type { Attachment, ConfList, NetworkState } from '../network/cni.js';
 
 /** 'creating' rows are intents: a crash mid-create leaves one for recovery to undo. */
 export type SandboxState = 'creating' | 'READY' | 'NOTREADY';
@@ -26,6 +26,12 @@ export interface SandboxRecord extends SandboxData {
   createdAt: string;
 }
 
+/** What a CNI DEL of a removed pod needs: its attachment and what ADD returned. */
+export interface OwedRelease {
+  attachment: Attachment;
+  network: NetworkState;
+}
+
 interface Row {
   id: string;
   state: SandboxState;
@@ -46,7 +52,15 @@ export class SandboxStore {
       byPrefix: db.prepare<[string, string], { id: string }>("SELECT id FROM sandboxes WHERE id >= ? AND id < ? || 'g' LIMIT 2"),
       update: db.prepare<[string, string, string]>('UPDATE sandboxes SET state = ?, data = ? WHERE id = ?'),
       delete: db.prepare<[string]>('DELETE FROM sandboxes WHERE id = ?'),
+      owe: db.prepare<[string, string]>('INSERT OR REPLACE INTO owed_network_releases (sandbox_id, data) VALUES (?, ?)'),
+      owed: db.prepare<[], { sandbox_id: string; attempts: number; data: string }>('SELECT sandbox_id, attempts, data FROM owed_network_releases'),
+      owedTried: db.prepare<[string]>('UPDATE owed_network_releases SET attempts = attempts + 1 WHERE sandbox_id = ?'),
+      owedDone: db.prepare<[string]>('DELETE FROM owed_network_releases WHERE sandbox_id = ?'),
     };
+    this.deleteOwing = db.transaction((id: string, owed: OwedRelease) => {
+      this.q.owe.run(id, JSON.stringify(owed));
+      this.q.delete.run(id);
+    });
   }
 
   private record(row: Row): SandboxRecord {
@@ -98,5 +112,20 @@ export class SandboxStore {
 
   delete(id: string): void {
     this.q.delete.run(id);
+  }
+
+  /** Deletes the sandbox and records, in the same transaction, the network release still owed for it. */
+  readonly deleteOwing: (id: string, owed: OwedRelease) => void;
+
+  owedReleases(): { sandboxId: string; attempts: number; owed: OwedRelease }[] {
+    return this.q.owed.all().map((r) => ({ sandboxId: r.sandbox_id, attempts: r.attempts, owed: JSON.parse(r.data) as OwedRelease }));
+  }
+
+  releaseTried(sandboxId: string): void {
+    this.q.owedTried.run(sandboxId);
+  }
+
+  releaseDone(sandboxId: string): void {
+    this.q.owedDone.run(sandboxId);
   }
 }
