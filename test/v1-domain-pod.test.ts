@@ -117,5 +117,9 @@ describe('v1 domain: pods', () => {
     await assert.rejects(d.sandboxes.create(dns([], ['ndots:5\nnameserver 1.1.1.1'])), kind('INVALID_ARGUMENT', /option/));
     await assert.rejects(d.sandboxes.create(d.pod('rh', { runtimeHandler: 'kata' })), kind('INVALID_ARGUMENT', /runtime handler "kata" is not configured/));
     await assert.rejects(d.sandboxes.create(d.pod('userns', { userns: 'pod' })), kind('UNIMPLEMENTED', /user namespaces/));
+    await assert.rejects(
+      d.sandboxes.create(d.pod('group-only', { security: { ...d.pod('x').security, runAsGroup: 5 } })),
+      kind('INVALID_ARGUMENT', /run_as_group without run_as_user/),
+    );
   });
 });

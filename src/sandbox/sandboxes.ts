@@ -104,6 +104,8 @@ export class Sandboxes {
     if (spec.userns !== 'node')
       throw new BerthError('UNIMPLEMENTED', 'user namespaces (userns_options mode POD) are not supported by berth: pods use the host user namespace (mode NODE)');
     if (spec.hostPid && spec.podPid) throw invalidArgument('the pod PID namespace cannot be both NODE and POD');
+    if (spec.security.runAsGroup !== undefined && spec.security.runAsUser === undefined)
+      throw invalidArgument('the pod security context has run_as_group without run_as_user');
     if (spec.podPid && !this.d.pidHolders) throw failedPrecondition('pid namespace POD is not available: berthd has no PID namespace holder configured');
     if (spec.runtimeHandler && !(this.d.runtimeHandlers ?? []).includes(spec.runtimeHandler))
       throw invalidArgument(
