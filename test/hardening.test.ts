@@ -242,6 +242,27 @@ describe('a pod is always removable', () => {
     }
   });
 
+  test('labels and annotations are bounded per object, so a List stays within what clients accept', async () => {
+    const d = await startDaemon();
+    try {
+      const big = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`k${i}`, 'x'.repeat(60 * 1024)]));
+      for (const [api, call] of [['seed', (cfg: object) => d.rt('CreatePodSandbox', { config: cfg })], ['v1', (cfg: object) => v1rt(d, 'RunPodSandbox', { config: cfg })]] as const)
+        await assert.rejects(call({ metadata: { name: `big-${api}`, namespace: 'test', uid: api }, labels: big, annotations: big }), (err: grpc.ServiceError) => {
+          assert.equal(err.code, grpc.status.INVALID_ARGUMENT, err.details);
+          assert.match(err.details, /more than 262144/);
+          return true;
+        });
+      const justUnder = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`k${i}`, 'x'.repeat(60 * 1024)]));
+      const { pod_sandbox_id } = await d.rt<{ pod_sandbox_id: string }>('CreatePodSandbox', {
+        config: { metadata: { name: 'fits', namespace: 'test', uid: 'fits' }, labels: justUnder, host_network: true },
+      });
+      assert.equal((await d.rt<{ items: unknown[] }>('ListPodSandbox', {})).items.length, 1);
+      await d.rt('RemovePodSandbox', { pod_sandbox_id });
+    } finally {
+      await d.dispose();
+    }
+  });
+
   test('a host port published to container port 0 is refused, in both APIs', async () => {
     const d = await startDaemon();
     try {

@@ -55,6 +55,25 @@ export function stringMap(map: Record<string, string> | undefined | null, what: 
   return out;
 }
 
+// The Kubernetes API server's bound on an object's annotations; labels count too here.
+const MAX_METADATA_BYTES = 256 * 1024;
+
+/**
+ * Labels and annotations, each checked by stringMap, and together at most
+ * 256 KiB: every List response carries them for every object, and objects
+ * near the per-key bounds made each List exceed what a client accepts.
+ */
+export function labelsAndAnnotations(
+  labels: Record<string, string> | undefined | null,
+  annotations: Record<string, string> | undefined | null,
+): { labels: Record<string, string>; annotations: Record<string, string> } {
+  const out = { labels: stringMap(labels, 'config.labels'), annotations: stringMap(annotations, 'config.annotations') };
+  let total = 0;
+  for (const m of [out.labels, out.annotations]) for (const [k, v] of Object.entries(m)) total += Buffer.byteLength(k) + Buffer.byteLength(v);
+  if (total > MAX_METADATA_BYTES) throw invalidArgument(`config.labels and config.annotations hold ${total} bytes together, more than ${MAX_METADATA_BYTES}`);
+  return out;
+}
+
 export function imageRefArg(value: string | undefined, what = 'image'): string {
   return requiredString(value?.trim(), what, MAX_IMAGE_REF);
 }

@@ -20,7 +20,7 @@ import {
   MAX_NAME,
   mountPaths,
   requiredString,
-  stringMap,
+  labelsAndAnnotations, stringMap,
   uidArg,
 } from '../validate.js';
 
@@ -51,8 +51,7 @@ export function containerSpec(config: ContainerConfig__Output | undefined): Cont
     envs: envsArg(config.envs, 'config.envs'),
     mounts,
     devices: [],
-    labels: stringMap(config.labels, 'config.labels'),
-    annotations: stringMap(config.annotations, 'config.annotations'),
+    ...labelsAndAnnotations(config.labels, config.annotations),
     privileged: config.privileged ?? false,
     readonlyRootfs: config.readonly_rootfs ?? false,
     logPath: logPathArg(config.log_path, 'config.log_path'),

@@ -17,7 +17,7 @@ import {
   MAX_NAME,
   portMappings,
   requiredString,
-  stringMap,
+  labelsAndAnnotations, stringMap,
 } from '../validate.js';
 
 export function sandboxSpec(config: PodSandboxConfig__Output | undefined): SandboxSpec {
@@ -45,8 +45,7 @@ export function sandboxSpec(config: PodSandboxConfig__Output | undefined): Sandb
       config.port_mappings.map((p) => p.protocol ?? 'TCP'),
       'config.port_mappings',
     ),
-    labels: stringMap(config.labels, 'config.labels'),
-    annotations: stringMap(config.annotations, 'config.annotations'),
+    ...labelsAndAnnotations(config.labels, config.annotations),
     cgroupParent: cgroupParentArg(config.linux?.cgroup_parent, 'linux.cgroup_parent'),
     runtimeHandler: '',
     sysctls: {},

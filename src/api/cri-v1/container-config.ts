@@ -13,7 +13,7 @@ import {
   MAX_NAME,
   mountPaths,
   requiredString,
-  stringMap,
+  labelsAndAnnotations,
 } from '../validate.js';
 import { resourcesSpec } from './resources.js';
 import { apparmorProfile, groupList, modeOf, optionalId, seccompProfile } from './security.js';
@@ -90,8 +90,7 @@ export function containerSpec(config: ContainerConfig__Output | undefined): Cont
       if (!DEVICE_PERMISSIONS.test(permissions)) throw invalidArgument(`config.devices[${i}].permissions ${quote(permissions)} is not some of r, w, m`);
       return { ...mountPaths(d, `config.devices[${i}]`), permissions };
     }),
-    labels: stringMap(config.labels, 'config.labels'),
-    annotations: stringMap(config.annotations, 'config.annotations'),
+    ...labelsAndAnnotations(config.labels, config.annotations),
     privileged: sc?.privileged ?? false,
     readonlyRootfs: sc?.readonly_rootfs ?? false,
     logPath: logPathArg(config.log_path, 'config.log_path'),

@@ -11,7 +11,7 @@ import {
   MAX_NAME,
   portMappings,
   requiredString,
-  stringMap,
+  labelsAndAnnotations, stringMap,
 } from '../validate.js';
 import { resourcesSpec } from './resources.js';
 import { apparmorProfile, groupList, modeOf, optionalId, seccompProfile } from './security.js';
@@ -63,8 +63,7 @@ export function sandboxSpec(req: RunPodSandboxRequest__Output): SandboxSpec {
         }
       : null,
     portMappings: portMappings(config.port_mappings, protocols, 'config.port_mappings'),
-    labels: stringMap(config.labels, 'config.labels'),
-    annotations: stringMap(config.annotations, 'config.annotations'),
+    ...labelsAndAnnotations(config.labels, config.annotations),
     cgroupParent: cgroupParentArg(linux?.cgroup_parent, 'config.linux.cgroup_parent'),
     runtimeHandler: boundedString(req.runtime_handler, 'runtime_handler', MAX_NAME),
     sysctls: stringMap(linux?.sysctls, 'config.linux.sysctls'),
