@@ -103,6 +103,25 @@ describe('v1 domain: pods', () => {
     assert.equal(d.sandboxes.list().length, before, 'refused pods leave nothing');
   });
 
+  test('pod resources and overhead: a pod cgroup of berth\'s with their sum, its containers below it, updated, removed with the pod', async () => {
+    const none = d.ctr('x', []).resources;
+    const pod = await d.sandboxes.create(
+      d.pod('podcg', { resources: { ...none, cpuShares: 512, cpuQuota: 50000, cpuPeriod: 100000, memoryLimit: 64 << 20 }, overhead: { ...none, cpuShares: 64, cpuQuota: 10000, cpuPeriod: 100000, memoryLimit: 16 << 20 } }),
+    );
+    const dir = (ctrl: string) => `/sys/fs/cgroup/${ctrl}/berth/pod-${pod}`;
+    const cg = (ctrl: string, file: string) => readFileSync(`${dir(ctrl)}/${file}`, 'utf8').trim();
+    assert.equal(cg('cpu', 'cpu.shares'), '576');
+    assert.equal(cg('cpu', 'cpu.cfs_quota_us'), '60000');
+    assert.equal(cg('memory', 'memory.limit_in_bytes'), String(80 << 20));
+    const c = await d.containers.create(pod, d.ctr('in-pod-cgroup', ['sleep', '1000']));
+    await d.containers.start(c);
+    assert.ok(existsSync(`${dir('memory')}/berth-${c}`), 'the container cgroup is below the pod cgroup');
+    await d.sandboxes.updateResources(pod, { resources: { ...none, cpuShares: 512, cpuQuota: 50000, cpuPeriod: 100000, memoryLimit: 128 << 20 } });
+    assert.equal(cg('memory', 'memory.limit_in_bytes'), String(144 << 20));
+    await d.sandboxes.remove(pod);
+    for (const ctrl of ['cpu', 'memory', 'pids', 'cpuset']) assert.ok(!existsSync(dir(ctrl)), `${ctrl} pod cgroup removed`);
+  });
+
   test('DNS options and search bounds; runtime handlers; user namespaces', async () => {
     const pod = await d.sandboxes.create(
       d.pod('dns', { dns: { servers: ['10.0.0.10'], searches: ['ns.svc.cluster.local', 'svc.cluster.local'], options: ['ndots:5', 'edns0'] }, runtimeHandler: 'fast' }),

@@ -14,6 +14,7 @@ import type { ResourcesSpec } from '../container/spec.js';
 import { applySysctls, checkSysctls } from './sysctls.js';
 import type { PidHolders } from './pid-holder.js';
 import { containerCgroupsPath } from '../container/cgroups.js';
+import { applyPodCgroup, podCgroupPath, podLimits, removePodCgroup } from './pod-cgroup.js';
 
 /** What sandboxes need of the containers in them. */
 export interface PodContainers {
@@ -147,6 +148,7 @@ export class Sandboxes {
           rec.ip = rec.network.ip;
         }
         await applySysctls(sysctls, namespacePath(dir, 'net'), namespacePath(dir, 'ipc'));
+        if (this.ownsPodCgroup(rec)) applyPodCgroup(podCgroupPath(rec.id), podLimits(spec.resources, spec.overhead));
         if (spec.podPid) await this.startPidHolder(rec);
         writePodFiles(dir, spec, rec.hostname, rec.ip);
         rec.state = 'READY';
@@ -181,9 +183,23 @@ export class Sandboxes {
       }
     }
     this.d.pidHolders?.release(this.dir(rec.id));
+    if (this.ownsPodCgroup(rec)) removePodCgroup(podCgroupPath(rec.id));
     unpinNamespaces(this.dir(rec.id));
     rmSync(this.dir(rec.id), { recursive: true, force: true });
     this.d.store.delete(rec.id);
+  }
+
+  /**
+   * A pod given resources or overhead but no cgroup_parent gets a cgroup of
+   * berth's with those limits; with a cgroup_parent, the kubelet sizes that.
+   */
+  private ownsPodCgroup(rec: SandboxRecord): boolean {
+    return !rec.spec.cgroupParent && !!(rec.spec.resources || rec.spec.overhead);
+  }
+
+  /** The cgroup parent of the pod's containers: its cgroup_parent, berth's pod cgroup, or '' (berth's default). */
+  cgroupParent(rec: SandboxRecord): string {
+    return rec.spec.cgroupParent || (this.ownsPodCgroup(rec) ? podCgroupPath(rec.id) : '');
   }
 
   private async startPidHolder(rec: SandboxRecord): Promise<void> {
@@ -195,7 +211,7 @@ export class Sandboxes {
       netns: rec.spec.hostNetwork ? '' : namespacePath(dir, 'net'),
       utsns: rec.spec.hostNetwork ? '' : namespacePath(dir, 'uts'),
       ipcns: rec.spec.hostIpc ? '' : namespacePath(dir, 'ipc'),
-      cgroupsPath: containerCgroupsPath(rec.spec.cgroupParent, `pidns-${rec.id}`),
+      cgroupsPath: containerCgroupsPath(this.cgroupParent(rec), `pidns-${rec.id}`),
       uid: sec.runAsUser,
       gid: sec.runAsGroup,
     });
@@ -280,6 +296,7 @@ export class Sandboxes {
         this.d.log.warn({ sandbox: rec.id, err: (err as Error).message }, 'network not released; the pod is removed and the release retried');
       }
       this.d.pidHolders?.release(this.dir(rec.id));
+      if (this.ownsPodCgroup(rec)) removePodCgroup(podCgroupPath(rec.id));
       unpinNamespaces(this.dir(rec.id));
       rmSync(this.dir(rec.id), { recursive: true, force: true });
       if (owed) {
@@ -381,16 +398,18 @@ export class Sandboxes {
 
   /**
    * New pod-level resources (overhead, and the sum of its containers'),
-   * kept for the pod's status. They are not written to a cgroup: the pod
-   * cgroup under cgroup_parent is the kubelet's to size (containerd too only
-   * hands them to NRI), and without a cgroup_parent berth makes no pod cgroup.
+   * kept for the pod's status and applied to berth's pod cgroup if the pod
+   * has one. A cgroup_parent is the kubelet's to size (containerd too only
+   * hands these to NRI).
    */
   async updateResources(idOrPrefix: string, r: { overhead?: ResourcesSpec; resources?: ResourcesSpec }): Promise<void> {
     const found = this.get(idOrPrefix);
     await this.lock.run(found.id, async () => {
       const rec = this.d.store.get(found.id);
       if (!rec) throw notFound(`sandbox ${idOrPrefix} not found`);
+      const owned = this.ownsPodCgroup(rec);
       rec.spec = { ...rec.spec, overhead: r.overhead ?? rec.spec.overhead, resources: r.resources ?? rec.spec.resources };
+      if (owned) applyPodCgroup(podCgroupPath(rec.id), podLimits(rec.spec.resources, rec.spec.overhead));
       this.d.store.save(rec);
     });
   }
