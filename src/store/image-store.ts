@@ -39,7 +39,8 @@ export class ImageStore {
   constructor(private readonly db: Db) {
     this.q = {
       get: db.prepare<[string], ImageRow>('SELECT * FROM images WHERE id = ?'),
-      all: db.prepare<[], ImageRow>('SELECT * FROM images ORDER BY created_at'),
+      all: db.prepare<[], Omit<ImageRow, 'config'>>('SELECT id, manifest_digest, size, layers, created_at FROM images ORDER BY created_at'),
+      config: db.prepare<[string], { config: string }>('SELECT config FROM images WHERE id = ?'),
       refsOf: db.prepare<[string], { ref: string; kind: string }>('SELECT ref, kind FROM image_refs WHERE image_id = ? ORDER BY ref'),
       allRefs: db.prepare<[], { ref: string; kind: string; image_id: string }>('SELECT ref, kind, image_id FROM image_refs ORDER BY ref'),
       byRef: db.prepare<[string], { image_id: string }>('SELECT image_id FROM image_refs WHERE ref = ?'),
@@ -81,17 +82,26 @@ export class ImageStore {
     return bad;
   }
 
-  private record(row: ImageRow, refs: { ref: string; kind: string }[]): ImageRecord {
-    return {
+  /**
+   * A record from a row. Without the row's config (listings), the config
+   * is read on first use: collection, recovery and most listings need only
+   * names and layers, and a config may be megabytes.
+   */
+  private record(row: ImageRow | Omit<ImageRow, 'config'>, refs: { ref: string; kind: string }[]): ImageRecord {
+    let config = 'config' in row ? (JSON.parse(row.config) as ImageConfig) : undefined;
+    const rec = {
       id: row.id,
       manifestDigest: row.manifest_digest,
       size: row.size,
-      config: JSON.parse(row.config) as ImageConfig,
       layers: JSON.parse(row.layers) as LayerRecord[],
       createdAt: row.created_at,
       repoTags: refs.filter((r) => r.kind === 'tag').map((r) => r.ref),
       repoDigests: refs.filter((r) => r.kind === 'digest').map((r) => r.ref),
     };
+    return Object.defineProperty(rec, 'config', {
+      enumerable: true,
+      get: () => (config ??= JSON.parse(this.q.config.get(row.id)?.config ?? '{}') as ImageConfig),
+    }) as ImageRecord;
   }
 
   get(id: string): ImageRecord | undefined {
