@@ -66,7 +66,7 @@ export interface ImagesDeps {
   /** Points containers' layer keys at the directories' new names (chain id to diff id). */
   renameLayersInUse?: (renamed: Map<string, string>) => void;
   onPullBytes?: (bytes: number) => void;
-  /** A pull whose open requests send nothing for this long fails; 0 never. */
+  /** A pull whose open requests make no progress for this long fails (see StallWatch); 0 never. */
   pullProgressTimeoutMs?: number;
 }
 
