@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 import { alreadyExists } from '../errors.js';
-import { withContainerDefaults, type ContainerSpec } from '../container/spec.js';
+import type { ContainerSpec } from '../container/spec.js';
 
 /** 'creating' rows are intents: a crash mid-create leaves one for recovery to undo. */
 export type ContainerState = 'creating' | 'CREATED' | 'RUNNING' | 'EXITED';
@@ -66,7 +66,6 @@ export class ContainerStore {
     const data = JSON.parse(row.data) as ContainerData;
     return {
       ...data,
-      spec: withContainerDefaults(data.spec),
       id: row.id,
       sandboxId: row.sandbox_id,
       state: row.state,

@@ -34,7 +34,9 @@ function migrate(db: Db): void {
     throw new Error(`state database schema v${current} is newer than this berthd (v${MIGRATIONS.length})`);
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
+      const m = MIGRATIONS[v];
+      if (typeof m === 'string') db.exec(m);
+      else m(db);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

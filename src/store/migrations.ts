@@ -1,7 +1,28 @@
+import type { Db } from './db.js';
+import { withSandboxDefaults, type SandboxSpec } from '../sandbox/spec.js';
+import { withContainerDefaults, type ContainerSpec } from '../container/spec.js';
+
 // Each entry moves the schema one version up; never edit a released entry,
 // append a new one. Timestamps are nanoseconds since the epoch as decimal
 // text, since they do not fit a JS number.
-export const MIGRATIONS: string[] = [
+//
+// The JSON in the `data` columns is part of the schema: a change to its
+// shape (a field renamed, or one readers need) comes with an entry here
+// that rewrites the stored rows, so recovery only ever reads the shape of
+// the schema version it runs with, whatever berthd wrote them.
+export type Migration = string | ((db: Db) => void);
+
+/** Rewrites the `spec` inside every row's `data` JSON of a table. */
+function rewriteSpecs<T>(db: Db, table: 'sandboxes' | 'containers', upgrade: (spec: T) => T): void {
+  const rows = db.prepare<[], { id: string; data: string }>(`SELECT id, data FROM ${table}`).all();
+  const update = db.prepare<[string, string]>(`UPDATE ${table} SET data = ? WHERE id = ?`);
+  for (const row of rows) {
+    const data = JSON.parse(row.data) as { spec: T };
+    update.run(JSON.stringify({ ...data, spec: upgrade(data.spec) }), row.id);
+  }
+}
+
+export const MIGRATIONS: Migration[] = [
   `
   CREATE TABLE images (
     id TEXT PRIMARY KEY,              -- config digest sha256:...
@@ -55,4 +76,10 @@ export const MIGRATIONS: string[] = [
     data TEXT NOT NULL                -- JSON OwedRelease
   );
   `,
+  // Specs take the CRI v1 shape: the fields v1 added, with the values that
+  // keep what the seed-only berthd did.
+  (db) => {
+    rewriteSpecs<SandboxSpec>(db, 'sandboxes', withSandboxDefaults);
+    rewriteSpecs<ContainerSpec>(db, 'containers', withContainerDefaults);
+  },
 ];

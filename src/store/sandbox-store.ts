@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 import { alreadyExists } from '../errors.js';
-import { withSandboxDefaults, type SandboxSpec } from '../sandbox/spec.js';
+import type { SandboxSpec } from '../sandbox/spec.js';
 import type { Attachment, ConfList, NetworkState } from '../network/cni.js';
 
 /** 'creating' rows are intents: a crash mid-create leaves one for recovery to undo. */
@@ -65,7 +65,7 @@ export class SandboxStore {
 
   private record(row: Row): SandboxRecord {
     const data = JSON.parse(row.data) as SandboxData;
-    return { ...data, spec: withSandboxDefaults(data.spec), id: row.id, state: row.state, createdAt: row.created_at };
+    return { ...data, id: row.id, state: row.state, createdAt: row.created_at };
   }
 
   /** Inserts a new sandbox; a taken (name, namespace, uid, attempt) is ALREADY_EXISTS. */

@@ -1,0 +1,83 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openDatabase } from '../src/store/db.js';
+import { MIGRATIONS } from '../src/store/migrations.js';
+import { SandboxStore } from '../src/store/sandbox-store.js';
+import { ContainerStore } from '../src/store/container-store.js';
+
+const ID_POD = 'a'.repeat(64);
+const ID_CTR = 'b'.repeat(64);
+
+/** Rows as the seed-only berthd (schema v1) wrote them. */
+function seedEraDatabase(path: string): void {
+  const db = new Database(path);
+  db.exec(MIGRATIONS[0] as string);
+  db.pragma('user_version = 1');
+  const pod = {
+    spec: { name: 'old', namespace: 'ns', uid: 'u', attempt: 0, hostname: '', logDirectory: '', dns: { servers: ['10.0.0.53'], searches: [] }, portMappings: [], labels: { a: 'b' }, annotations: {}, cgroupParent: '', hostNetwork: false, hostPid: false, hostIpc: false },
+    hostname: 'old',
+    netns: '',
+    ip: '10.1.0.2',
+  };
+  db.prepare("INSERT INTO sandboxes (id, name, namespace, uid, attempt, state, created_at, data) VALUES (?, 'old', 'ns', 'u', 0, 'NOTREADY', '1', ?)").run(ID_POD, JSON.stringify(pod));
+  const ctr = {
+    spec: {
+      name: 'c', attempt: 0, image: 'busybox', command: ['sh'], args: [], workingDir: '', envs: [], labels: {}, annotations: {}, privileged: false, readonlyRootfs: false,
+      logPath: '', stdin: false, stdinOnce: false, tty: false, capAdd: [], capDrop: [], additionalGids: [],
+      mounts: [{ containerPath: '/data', hostPath: '/tmp', readonly: true, selinuxRelabel: false }],
+      resources: { cpuPeriod: 0, cpuQuota: 0, cpuShares: 0, memoryLimit: 0, oomScoreAdj: undefined },
+      user: { uid: 1000, gid: 1000, additionalGids: [] },
+    },
+    image: 'busybox', imageId: 'sha256:' + 'c'.repeat(64), layers: [], bundle: '/nonexistent', upper: '/nonexistent', logPath: '', stopSignal: 'SIGTERM', pid: 0,
+  };
+  db.prepare("INSERT INTO containers (id, sandbox_id, name, attempt, state, created_at, data) VALUES (?, ?, 'c', 0, 'EXITED', '2', ?)").run(ID_CTR, ID_POD, JSON.stringify(ctr));
+  db.close();
+}
+
+describe('state database', () => {
+  test('rows an older berthd wrote are rewritten to this schema version at open, not patched on every read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-store-'));
+    try {
+      const path = join(dir, 'berth.db');
+      seedEraDatabase(path);
+      const db = openDatabase(path);
+      try {
+        assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+        const raw = (table: string) => JSON.parse(db.prepare<[], { data: string }>(`SELECT data FROM ${table}`).get()!.data) as { spec: Record<string, unknown> };
+        const podSpec = raw('sandboxes').spec;
+        assert.deepEqual(podSpec.dns, { servers: ['10.0.0.53'], searches: [], options: [] });
+        assert.equal(podSpec.runtimeHandler, '');
+        assert.ok(podSpec.security, 'the pod security context the seed implied is stored');
+        const ctrSpec = raw('containers').spec;
+        assert.deepEqual(ctrSpec.seccomp, { kind: 'runtimeDefault', localhostRef: '' }, 'the seed ran every container with the default profile');
+        assert.deepEqual(ctrSpec.user, { uid: 1000, gid: 1000 });
+        assert.equal((ctrSpec.mounts as { propagation: string }[])[0].propagation, 'private');
+        const pod = new SandboxStore(db).get(ID_POD)!;
+        assert.equal(pod.spec.labels.a, 'b');
+        const ctr = new ContainerStore(db).get(ID_CTR)!;
+        assert.equal(ctr.spec.supplementalGroupsPolicy, 'merge');
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a database from a newer berthd is refused with the versions named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-store-'));
+    try {
+      const path = join(dir, 'berth.db');
+      const db = new Database(path);
+      db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+      db.close();
+      assert.throws(() => openDatabase(path), new RegExp(`schema v${MIGRATIONS.length + 1} is newer than this berthd \\(v${MIGRATIONS.length}\\)`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
