@@ -126,8 +126,16 @@ describe('v1 domain: pods', () => {
     const pod = await d.sandboxes.create(
       d.pod('dns', { dns: { servers: ['10.0.0.10'], searches: ['ns.svc.cluster.local', 'svc.cluster.local'], options: ['ndots:5', 'edns0'] }, runtimeHandler: 'fast' }),
     );
-    const c = await d.output(pod, d.ctr('resolv', ['cat', '/etc/resolv.conf']));
-    assert.equal(c.out, 'search ns.svc.cluster.local svc.cluster.local\nnameserver 10.0.0.10\noptions ndots:5 edns0');
+    const c = await d.containers.create(pod, d.ctr('resolv', ['sh', '-c', 'cat /etc/resolv.conf; sleep 1000']));
+    await d.containers.start(c);
+    // The pod's handler runs its containers, with runtime state apart from the default runtime's.
+    const listed = (root: string) => spawnSync('runc', [`--root=${root}`, 'list', '-q']).stdout.toString().split('\n');
+    assert.ok(listed(join(d.base, 'state', 'runtimes', 'fast')).includes(c), 'in the handler runtime');
+    assert.ok(!listed(d.runtime.root).includes(c), 'not in the default runtime');
+    await sleep(300);
+    assert.equal(d.log(c), 'search ns.svc.cluster.local svc.cluster.local\nnameserver 10.0.0.10\noptions ndots:5 edns0');
+    await d.containers.stop(c, 0);
+    assert.equal(d.containers.get(c).state, 'EXITED');
     await d.sandboxes.remove(pod);
     const dns = (searches: string[], options: string[] = []) => d.pod('dns-bad', { dns: { servers: [], searches, options } });
     await assert.rejects(d.sandboxes.create(dns(['a b'])), kind('INVALID_ARGUMENT', /search domain/));

@@ -97,7 +97,11 @@ export class Domain {
       pidHolders: new PidHolders({ runtime: 'runc', runtimeRoot: runtime.root, stateDir: state }),
       runtimeHandlers,
     });
-    const containers = new Containers({ store: containerStore, sandboxes, images, layers, runtime, stateDir: state, rootDir: root, log });
+    // Every configured handler runs runc too, with runtime state of its own.
+    const handlers = Object.fromEntries(
+      runtimeHandlers.map((handler) => [handler, new OciRuntime({ runtime: 'runc', conmon: 'conmon', stateDir: state, createTimeoutMs: 60_000, handler })]),
+    );
+    const containers = new Containers({ store: containerStore, sandboxes, images, layers, runtime, handlers, stateDir: state, rootDir: root, log });
     sandboxes.attachContainers(containers);
     containers.watchExits();
     return new Domain(base, db, sandboxes, containers, images, runtime, reg, net, runtimeHandlers);
