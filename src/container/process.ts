@@ -66,9 +66,11 @@ function groups(text: string): { name: string; gid: number; members: string[] }[
 }
 
 /**
- * The process's uid, gid and supplementary groups: linux.user if it sets a
- * uid, else the image's User (a number or a name looked up in the image's
- * /etc/passwd and /etc/group, each optionally with :group).
+ * The process's uid, gid and supplementary groups: the config's uid or
+ * user name (looked up in the image's /etc/passwd), else the image's User
+ * (a number or a name looked up in the image's /etc/passwd and /etc/group,
+ * each optionally with :group). The Strict policy leaves out the groups
+ * the image's /etc/group gives the user.
  */
 export async function resolveUser(spec: ContainerSpec, image: ImageConfig, rootfs: string): Promise<ProcessUser> {
   const users = passwd((await readImageFile(rootfs, '/etc/passwd')) ?? '');
@@ -76,11 +78,16 @@ export async function resolveUser(spec: ContainerSpec, image: ImageConfig, rootf
   let uid: number;
   let gid: number;
   let name: string | undefined;
-  if (spec.user) {
-    uid = spec.user.uid;
-    const entry = users.find((u) => u.uid === uid);
+  const want = spec.user;
+  if (want && (want.uid !== undefined || want.username)) {
+    if (want.uid !== undefined && want.username) throw invalidArgument('run_as_user and run_as_username are exclusive: give one');
+    const entry = want.username ? users.find((u) => u.name === want.username) : users.find((u) => u.uid === want.uid);
+    if (want.username && !entry) throw failedPrecondition(`user ${quote(want.username)} is not in the image's /etc/passwd`);
+    uid = entry && want.username ? entry.uid : want.uid!;
     name = entry?.name;
-    gid = spec.user.gid ?? entry?.gid ?? 0;
+    gid = want.gid ?? entry?.gid ?? 0;
+  } else if (want?.gid !== undefined) {
+    throw invalidArgument('run_as_group needs run_as_user or run_as_username');
   } else {
     const [userPart, groupPart] = (image.User ?? '').split(':', 2);
     if (!userPart) {
@@ -107,7 +114,7 @@ export async function resolveUser(spec: ContainerSpec, image: ImageConfig, rootf
       }
     }
   }
-  const supplementary = name ? groupList.filter((g) => g.members.includes(name!)).map((g) => g.gid) : [];
+  const supplementary = name && spec.supplementalGroupsPolicy !== 'strict' ? groupList.filter((g) => g.members.includes(name!)).map((g) => g.gid) : [];
   const additional = [...new Set([...supplementary, ...spec.additionalGids])].filter((g) => g !== gid);
   return { uid, gid, additionalGids: additional };
 }
