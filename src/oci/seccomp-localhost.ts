@@ -50,8 +50,9 @@ export function parseSeccompProfile(text: string, capabilities: string[], where:
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (err) {
-    throw failedPrecondition(`${where} is not JSON: ${(err as Error).message}`);
+  } catch {
+    // JSON.parse's message quotes the text: the file's content stays out of the error.
+    throw failedPrecondition(`${where} is not JSON`);
   }
   const bad = (msg: string) => failedPrecondition(`${where}: ${msg}`);
   if (!isObject(doc)) throw bad('not a JSON object');
