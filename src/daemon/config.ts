@@ -1,57 +1,21 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
-import { LOG_LEVELS, type LogLevel } from './log.js';
+import * as z from 'zod';
+import { LOG_LEVELS } from './log.js';
 
-export interface RegistryHostConfig {
-  /** Endpoints (scheme://host[:port]) tried in order before the registry itself. */
-  mirrors: string[];
-  /** Plain HTTP allowed for this host (loopback hosts always are). */
-  insecure: boolean;
+/** How a setting is given on berthd's command line; help and default come from the schema. */
+export interface FlagMeta {
+  /** commander's form, e.g. `--socket <path>`. */
+  flag: string;
+  help: string;
+  repeatable?: boolean;
 }
 
-export interface Config {
-  socket: string;
-  root: string;
-  state: string;
-  log_level: LogLevel;
-  metrics_address: string;
-  runtime: string;
-  /** CRI runtime_handler names a pod may ask for, each with its OCI runtime binary ('' is `runtime`). */
-  runtime_handlers: Record<string, string>;
-  conmon: string;
-  shutdown_grace_seconds: number;
-  /** A Go-style duration ("5m", "30s", "0"), as containerd's key of the same name. */
-  image_pull_progress_timeout: string;
-  /** How long `runtime create` under conmon may take before the start fails and what it made is killed. */
-  runtime_create_timeout: string;
-  cni: { conf_dir: string; bin_dirs: string[]; default_subnet: string };
-  registries: Record<string, RegistryHostConfig>;
+declare module 'zod' {
+  interface GlobalMeta {
+    cli?: FlagMeta;
+  }
 }
-
-export const DEFAULT_CONFIG_FILE = '/etc/berth/config.toml';
-
-export function defaultConfig(): Config {
-  return {
-    socket: '/run/berth/berth.sock',
-    root: '/var/lib/berth',
-    state: '/run/berth',
-    log_level: 'info',
-    metrics_address: '',
-    // crun refuses hybrid cgroup hosts, which are common; runc handles them.
-    runtime: 'runc',
-    runtime_handlers: {},
-    conmon: 'conmon',
-    shutdown_grace_seconds: 10,
-    // containerd's default (internal/cri/config: 1m in dockershim, raised to
-    // 5m for large images on busy disks).
-    image_pull_progress_timeout: '5m',
-    runtime_create_timeout: '1m',
-    cni: { conf_dir: '/etc/cni/net.d', bin_dirs: ['/opt/cni/bin', '/usr/lib/cni'], default_subnet: '10.87.0.0/16' },
-    registries: {},
-  };
-}
-
-export class ConfigError extends Error {}
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -64,110 +28,168 @@ export function durationMs(text: string): number | undefined {
   return ms;
 }
 
-type Shape = 'string' | 'number' | 'boolean' | 'string[]' | { [key: string]: Shape } | { table: Shape };
+const absolutePath = z.string().refine((p) => p.startsWith('/'), 'must be an absolute path');
+const duration = z.string().refine((d) => durationMs(d) !== undefined, 'expected a duration such as 5m, 1m30s or 0');
 
-const REGISTRY_SHAPE: Shape = { mirrors: 'string[]', insecure: 'boolean' };
-const CONFIG_SHAPE: Shape = {
-  socket: 'string',
-  root: 'string',
-  state: 'string',
-  log_level: 'string',
-  metrics_address: 'string',
-  runtime: 'string',
-  runtime_handlers: { table: 'string' },
-  conmon: 'string',
-  shutdown_grace_seconds: 'number',
-  image_pull_progress_timeout: 'string',
-  runtime_create_timeout: 'string',
-  cni: { conf_dir: 'string', bin_dirs: 'string[]', default_subnet: 'string' },
-  registries: { table: REGISTRY_SHAPE },
-};
+const REGISTRY = z
+  .object({
+    /** Endpoints (scheme://host[:port]) tried in order before the registry itself. */
+    mirrors: z.array(z.string().regex(/^https?:\/\/[^/]+$/, 'expected scheme://host[:port]')).default([]),
+    /** Plain HTTP allowed for this host (loopback hosts always are). */
+    insecure: z.boolean().default(false),
+  })
+  .strict();
 
-function checkShape(value: unknown, shape: Shape, path: string): void {
-  const where = path || 'config';
-  if (shape === 'string' || shape === 'number' || shape === 'boolean') {
-    if (typeof value !== shape) throw new ConfigError(`${where}: expected a ${shape}`);
-    return;
-  }
-  if (shape === 'string[]') {
-    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-      throw new ConfigError(`${where}: expected an array of strings`);
-    return;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ConfigError(`${where}: expected a table`);
-  const entries = Object.entries(value as Record<string, unknown>);
-  if ('table' in shape && Object.keys(shape).length === 1) {
-    for (const [k, v] of entries) checkShape(v, (shape as { table: Shape }).table, `${path}.${JSON.stringify(k)}`);
-    return;
-  }
-  const fields = shape as Record<string, Shape>;
-  for (const [k, v] of entries) {
-    const sub = fields[k];
-    if (!sub) throw new ConfigError(`${path ? path + '.' : ''}${k}: unknown config key`);
-    checkShape(v, sub, path ? `${path}.${k}` : k);
-  }
+/**
+ * berthd's settings, declared once: each field's type, default,
+ * validation and (where it has one) command-line flag. The TOML file,
+ * the flags, `--help` and the Config type all come from this.
+ */
+export const CONFIG_SCHEMA = z
+  .object({
+    socket: absolutePath.default('/run/berth/berth.sock').meta({ cli: { flag: '--socket <path>', help: 'gRPC unix socket' } }),
+    root: absolutePath.default('/var/lib/berth').meta({ cli: { flag: '--root <dir>', help: 'persistent state: images, database' } }),
+    state: absolutePath.default('/run/berth').meta({ cli: { flag: '--state <dir>', help: 'runtime state that a reboot wipes' } }),
+    log_level: z.enum(LOG_LEVELS).default('info').meta({ cli: { flag: '--log-level <level>', help: `log level (${LOG_LEVELS.join(', ')})` } }),
+    metrics_address: z.string().default('').meta({ cli: { flag: '--metrics-address <host:port>', help: 'serve Prometheus metrics at http://host:port/metrics' } }),
+    // crun refuses hybrid cgroup hosts, which are common; runc handles them.
+    runtime: z.string().min(1).default('runc').meta({ cli: { flag: '--runtime <path>', help: 'OCI runtime binary, runc or crun' } }),
+    /** CRI runtime_handler names a pod may ask for, each with its OCI runtime binary ('' is `runtime`). */
+    runtime_handlers: z
+      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a name of letters, digits, . _ -'), z.string().min(1, 'expected a runtime binary'))
+      .default({}),
+    conmon: z.string().min(1).default('conmon').meta({ cli: { flag: '--conmon <path>', help: 'conmon binary' } }),
+    shutdown_grace_seconds: z.number().min(0).default(10).meta({ cli: { flag: '--shutdown-grace <seconds>', help: 'how long calls in flight may finish at SIGTERM' } }),
+    // containerd's default (1m in dockershim, raised to 5m for large images on busy disks).
+    image_pull_progress_timeout: duration
+      .default('5m')
+      .meta({ cli: { flag: '--image-pull-progress-timeout <duration>', help: 'fail a pull whose registry sends nothing for this long, e.g. 5m, 30s; 0 never' } }),
+    runtime_create_timeout: duration
+      .refine((d) => durationMs(d) !== 0, 'must be more than 0')
+      .default('1m')
+      .meta({ cli: { flag: '--runtime-create-timeout <duration>', help: 'fail a container start whose runtime create takes longer, killing what it made' } }),
+    cni: z
+      .object({
+        conf_dir: z.string().default('/etc/cni/net.d').meta({ cli: { flag: '--cni-conf-dir <dir>', help: 'CNI network configs' } }),
+        bin_dirs: z
+          .array(z.string())
+          .default(['/opt/cni/bin', '/usr/lib/cni'])
+          .meta({ cli: { flag: '--cni-bin-dir <dir>', help: 'CNI plugin dir', repeatable: true } }),
+        default_subnet: z
+          .string()
+          .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'expected an IPv4 CIDR such as 10.87.0.0/16')
+          .default('10.87.0.0/16')
+          .meta({ cli: { flag: '--cni-default-subnet <cidr>', help: 'subnet of the default network berth installs' } }),
+      })
+      .strict()
+      .prefault({}),
+    // Given on the command line by --registry-mirror and --insecure-registry (registryFlags).
+    registries: z.record(z.string(), REGISTRY).default({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof CONFIG_SCHEMA>;
+export type RegistryHostConfig = z.infer<typeof REGISTRY>;
+
+export const DEFAULT_CONFIG_FILE = '/etc/berth/config.toml';
+
+export class ConfigError extends Error {}
+
+export function defaultConfig(): Config {
+  return CONFIG_SCHEMA.parse({});
 }
 
-/** Layers a partial config (from TOML or flags) over a complete one. */
-function merge(base: Config, over: Record<string, unknown>): Config {
-  const out = structuredClone(base) as unknown as Record<string, unknown>;
+/** A flag of the schema, with where its value goes in the config. */
+export interface SchemaFlag extends FlagMeta {
+  path: string[];
+  kind: 'string' | 'number' | 'array';
+  default: unknown;
+}
+
+function innerType(s: z.ZodType): z.ZodType {
+  return s instanceof z.ZodDefault || s instanceof z.ZodPrefault ? innerType(s.unwrap() as z.ZodType) : s;
+}
+
+/** Every flag the schema declares, in declaration order. */
+export function schemaFlags(schema: z.ZodObject = CONFIG_SCHEMA, path: string[] = []): SchemaFlag[] {
+  const out: SchemaFlag[] = [];
+  for (const [key, field] of Object.entries(schema.shape) as [string, z.ZodType][]) {
+    const inner = innerType(field);
+    if (inner instanceof z.ZodObject) {
+      out.push(...schemaFlags(inner, [...path, key]));
+      continue;
+    }
+    const cli = field.meta()?.cli;
+    if (!cli) continue;
+    const kind = inner instanceof z.ZodNumber ? 'number' : inner instanceof z.ZodArray ? 'array' : 'string';
+    out.push({ ...cli, path: [...path, key], kind, default: field.parse(undefined) });
+  }
+  return out;
+}
+
+/** The registries part of the config from --registry-mirror HOST=URL and --insecure-registry HOST. */
+export function registryFlags(mirrors: string[], insecure: string[]): Record<string, { mirrors?: string[]; insecure?: boolean }> {
+  const regs: Record<string, { mirrors?: string[]; insecure?: boolean }> = {};
+  for (const host of insecure) regs[host] = { ...regs[host], insecure: true };
+  for (const spec of mirrors) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`--registry-mirror ${spec}: expected host=scheme://endpoint`);
+    const host = spec.slice(0, eq);
+    regs[host] = { ...regs[host], mirrors: [...(regs[host]?.mirrors ?? []), spec.slice(eq + 1)] };
+  }
+  return regs;
+}
+
+function isTable(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `over` laid over `base`: tables merge key by key, anything else replaces. */
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (v === undefined) continue;
-    const cur = out[k];
-    if (k === 'cni' && typeof cur === 'object' && cur !== null) out[k] = { ...cur, ...(v as object) };
-    else if (k === 'registries') {
-      const regs = { ...(cur as Record<string, RegistryHostConfig>) };
-      for (const [host, r] of Object.entries(v as Record<string, Partial<RegistryHostConfig>>)) {
-        const prev: Partial<RegistryHostConfig> = regs[host] ?? {};
-        regs[host] = { mirrors: r.mirrors ?? prev.mirrors ?? [], insecure: r.insecure ?? prev.insecure ?? false };
-      }
-      out[k] = regs;
-    } else out[k] = v;
+    out[k] = isTable(v) && isTable(out[k]) ? merge(out[k] as Record<string, unknown>, v) : v;
   }
-  return out as unknown as Config;
+  return out;
 }
 
-function validate(cfg: Config): Config {
-  if (!LOG_LEVELS.includes(cfg.log_level)) throw new ConfigError(`log_level: must be one of ${LOG_LEVELS.join(', ')}`);
-  for (const key of ['socket', 'root', 'state'] as const)
-    if (!cfg[key].startsWith('/')) throw new ConfigError(`${key}: must be an absolute path`);
-  for (const [name, bin] of Object.entries(cfg.runtime_handlers))
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name) || !bin)
-      throw new ConfigError(`runtime_handlers.${JSON.stringify(name)}: expected a name of letters, digits, . _ - and a runtime binary`);
-  if (!(cfg.shutdown_grace_seconds >= 0)) throw new ConfigError('shutdown_grace_seconds: must be >= 0');
-  for (const key of ['image_pull_progress_timeout', 'runtime_create_timeout'] as const)
-    if (durationMs(cfg[key]) === undefined) throw new ConfigError(`${key}: ${JSON.stringify(cfg[key])}: expected a duration such as 5m, 1m30s or 0`);
-  if (durationMs(cfg.runtime_create_timeout) === 0) throw new ConfigError('runtime_create_timeout: must be more than 0');
-  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(cfg.cni.default_subnet))
-    throw new ConfigError('cni.default_subnet: expected an IPv4 CIDR such as 10.87.0.0/16');
-  for (const [host, r] of Object.entries(cfg.registries))
-    for (const m of r.mirrors)
-      if (!/^https?:\/\/[^/]+$/.test(m)) throw new ConfigError(`registries.${host}.mirrors: ${m}: expected scheme://host[:port]`);
-  return cfg;
+function describe(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join('.');
+  const at = (p: string) => (p ? `${p}: ` : '');
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${path ? path + '.' : ''}${k}: unknown config key`).join('; ');
+  if (issue.code === 'invalid_type') return `${at(path)}expected a ${issue.expected}`;
+  if (issue.code === 'invalid_value' && 'values' in issue) return `${at(path)}must be one of ${issue.values.join(', ')}`;
+  return `${at(path)}${issue.message}`;
 }
 
-export function parseConfigText(text: string, source: string): Record<string, unknown> {
-  let doc: unknown;
+function check(input: Record<string, unknown>, source: string): Config {
+  const r = CONFIG_SCHEMA.safeParse(input);
+  if (!r.success) throw new ConfigError(`${source}${r.error.issues.map(describe).join('; ')}`);
+  return r.data;
+}
+
+function readToml(text: string, source: string): Record<string, unknown> {
   try {
-    doc = parseToml(text);
+    return parseToml(text) as Record<string, unknown>;
   } catch (err) {
     throw new ConfigError(`${source}: ${(err as Error).message.split('\n')[0]}`);
   }
-  try {
-    checkShape(doc, CONFIG_SHAPE, '');
-  } catch (err) {
-    throw new ConfigError(`${source}: ${(err as Error).message}`);
-  }
-  return doc as Record<string, unknown>;
+}
+
+/** A config file's text, checked against the schema on its own (so errors name the file). */
+export function parseConfigText(text: string, source: string): Record<string, unknown> {
+  const doc = readToml(text, source);
+  check(doc, `${source}: `);
+  return doc;
 }
 
 /**
  * Defaults, then the config file (the default path only if it exists; an
- * explicit one must), then flags.
+ * explicit one must), then flags; the result checked as a whole.
  */
 export function loadConfig(configFile: string | undefined, flags: Record<string, unknown>): Config {
-  let cfg = defaultConfig();
+  let input: Record<string, unknown> = {};
   const file = configFile ?? DEFAULT_CONFIG_FILE;
   if (configFile !== undefined || existsSync(file)) {
     let text: string;
@@ -176,7 +198,7 @@ export function loadConfig(configFile: string | undefined, flags: Record<string,
     } catch (err) {
       throw new ConfigError(`${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    cfg = merge(cfg, parseConfigText(text, file));
+    input = parseConfigText(text, file);
   }
-  return validate(merge(cfg, flags));
+  return check(merge(input, flags), '');
 }

@@ -2,86 +2,53 @@
 // A 1 MiB young generation keeps an idle berthd ~9 MiB smaller; berthd
 // allocates little per call, so the extra scavenges cost nothing measurable.
 import { Command, Option } from 'commander';
-import { loadConfig, ConfigError, DEFAULT_CONFIG_FILE } from './config.js';
-import { createLogger, LOG_LEVELS } from './log.js';
+import { loadConfig, registryFlags, schemaFlags, ConfigError, DEFAULT_CONFIG_FILE } from './config.js';
+import { createLogger } from './log.js';
 import { Berthd } from './berthd.js';
 import { DatabaseLockedError } from '../store/db.js';
 import { SocketBusyError } from './socket.js';
 import { runtimeVersion } from '../version.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const FLAGS = schemaFlags();
+const attr = (flag: string) => new Option(flag).attributeName();
 
 const program = new Command('berthd')
   .description('berth: a Kubernetes container runtime serving the CRI on a unix socket')
   .version(runtimeVersion())
-  .option('--config <file>', `TOML config file (default ${DEFAULT_CONFIG_FILE} if it exists)`)
-  .option('--socket <path>', 'gRPC unix socket (default /run/berth/berth.sock)')
-  .option('--root <dir>', 'persistent state: images, database (default /var/lib/berth)')
-  .option('--state <dir>', 'runtime state that a reboot wipes (default /run/berth)')
-  .addOption(new Option('--log-level <level>', 'log level (default info)').choices(LOG_LEVELS))
-  .option('--metrics-address <host:port>', 'serve Prometheus metrics at http://host:port/metrics (default off)')
-  .option('--runtime <path>', 'OCI runtime binary, runc or crun (default runc)')
-  .option('--conmon <path>', 'conmon binary (default conmon)')
-  .option('--cni-conf-dir <dir>', 'CNI network configs (default /etc/cni/net.d)')
-  .option('--cni-bin-dir <dir>', 'CNI plugin dir, repeatable (default /opt/cni/bin and /usr/lib/cni)', collect)
-  .option('--cni-default-subnet <cidr>', 'subnet of the default network berth installs (default 10.87.0.0/16)')
+  .option('--config <file>', `TOML config file (default ${DEFAULT_CONFIG_FILE} if it exists)`);
+for (const f of FLAGS) {
+  const shown = Array.isArray(f.default) ? f.default.join(', ') : String(f.default);
+  const help = `${f.help}${f.repeatable ? ', repeatable' : ''} (default ${shown === '' ? 'none' : shown})`;
+  const opt = new Option(f.flag, help);
+  if (f.repeatable) opt.argParser(collect);
+  program.addOption(opt);
+}
+program
   .option('--insecure-registry <host>', 'allow plain HTTP to this registry host, repeatable', collect)
-  .option('--registry-mirror <host=url>', 'try this endpoint before the registry host, repeatable', collect)
-  .option('--shutdown-grace <seconds>', 'how long calls in flight may finish at SIGTERM (default 10)', Number)
-  .option('--runtime-create-timeout <duration>', 'fail a container start whose runtime create takes longer, killing what it made (default 1m)')
-  .option('--image-pull-progress-timeout <duration>', 'fail a pull whose registry sends nothing for this long, e.g. 5m, 30s; 0 never (default 5m)');
+  .option('--registry-mirror <host=url>', 'try this endpoint before the registry host, repeatable', collect);
 
 program.parse();
-const opts = program.opts<{
-  config?: string;
-  socket?: string;
-  root?: string;
-  state?: string;
-  logLevel?: string;
-  metricsAddress?: string;
-  runtime?: string;
-  conmon?: string;
-  cniConfDir?: string;
-  cniBinDir?: string[];
-  cniDefaultSubnet?: string;
-  insecureRegistry?: string[];
-  registryMirror?: string[];
-  shutdownGrace?: number;
-  imagePullProgressTimeout?: string;
-  runtimeCreateTimeout?: string;
-}>();
+const opts = program.opts<Record<string, string | string[] | undefined>>();
 
-function registriesFromFlags(): Record<string, { mirrors?: string[]; insecure?: boolean }> | undefined {
-  const regs: Record<string, { mirrors?: string[]; insecure?: boolean }> = {};
-  for (const host of opts.insecureRegistry ?? []) regs[host] = { ...regs[host], insecure: true };
-  for (const spec of opts.registryMirror ?? []) {
-    const eq = spec.indexOf('=');
-    if (eq <= 0) throw new ConfigError(`--registry-mirror ${spec}: expected host=scheme://endpoint`);
-    const host = spec.slice(0, eq);
-    regs[host] = { ...regs[host], mirrors: [...(regs[host]?.mirrors ?? []), spec.slice(eq + 1)] };
+/** The flags given, as a partial config shaped like the file's. */
+function configFromFlags(): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of FLAGS) {
+    const v = opts[attr(f.flag)];
+    if (v === undefined) continue;
+    let table = out;
+    for (const k of f.path.slice(0, -1)) table = (table[k] ??= {}) as Record<string, unknown>;
+    // A number that does not parse stays a string, for the schema to refuse by name.
+    table[f.path[f.path.length - 1]] = f.kind === 'number' && typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v;
   }
-  return Object.keys(regs).length ? regs : undefined;
+  const regs = registryFlags((opts.registryMirror as string[] | undefined) ?? [], (opts.insecureRegistry as string[] | undefined) ?? []);
+  if (Object.keys(regs).length) out.registries = regs;
+  return out;
 }
 
 async function main(): Promise<void> {
-  const cni: Record<string, unknown> = {};
-  if (opts.cniConfDir) cni.conf_dir = opts.cniConfDir;
-  if (opts.cniBinDir) cni.bin_dirs = opts.cniBinDir;
-  if (opts.cniDefaultSubnet) cni.default_subnet = opts.cniDefaultSubnet;
-  const cfg = loadConfig(opts.config, {
-    socket: opts.socket,
-    root: opts.root,
-    state: opts.state,
-    log_level: opts.logLevel,
-    metrics_address: opts.metricsAddress,
-    runtime: opts.runtime,
-    conmon: opts.conmon,
-    shutdown_grace_seconds: opts.shutdownGrace,
-    image_pull_progress_timeout: opts.imagePullProgressTimeout,
-    runtime_create_timeout: opts.runtimeCreateTimeout,
-    cni: Object.keys(cni).length ? cni : undefined,
-    registries: registriesFromFlags(),
-  });
+  const cfg = loadConfig(opts.config as string | undefined, configFromFlags());
   const log = createLogger(cfg.log_level);
   const daemon = await Berthd.start(cfg, log);
   let stopping = false;
