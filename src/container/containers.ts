@@ -10,14 +10,14 @@ import type { Sandboxes } from '../sandbox/sandboxes.js';
 import type { Images } from '../image/images.js';
 import type { LayerStore } from '../image/layer-store.js';
 import { CreateFailed, type OciRuntime } from '../oci/runtime.js';
-import { buildOciSpec } from '../oci/spec.js';
+import { buildOciSpec, ociResources } from '../oci/spec.js';
 import { effectiveCapabilities } from '../oci/capabilities.js';
-import { namespacePath } from '../sandbox/namespaces.js';
-import { HOSTNAME, HOSTS, RESOLV } from '../sandbox/files.js';
+import { ambientCapabilities, podContext } from './pod-context.js';
 import { processArgs, processEnv, resolveUser } from './process.js';
 import { mountRootfs, removeDirs, unmountRootfs } from './rootfs.js';
 import { clampOomScoreAdj, containerCgroupsPath } from './cgroups.js';
-import type { ContainerSpec } from './spec.js';
+import type { ContainerSpec, ResourcesSpec } from './spec.js';
+import { mergeResources, writeBundleResources } from './update-resources.js';
 import { startExec, killStaleExecs, type ExecSession } from './exec.js';
 import { prepareContainerLog } from './log-file.js';
 import { killAndRemoveCgroup } from '../host/cgroupfs.js';
@@ -38,6 +38,8 @@ export interface ContainersDeps {
   images: Images;
   layers: LayerStore;
   runtime: OciRuntime;
+  /** The runtimes of configured CRI runtime handlers, by name; pods with handler '' use `runtime`. */
+  handlers?: Record<string, OciRuntime>;
   stateDir: string;
   rootDir: string;
   log: Logger;
@@ -127,7 +129,7 @@ export class Containers {
   async exec(idOrPrefix: string, cmd: string[], tty: boolean): Promise<ExecSession> {
     const rec = this.get(idOrPrefix);
     if (rec.state !== 'RUNNING') throw failedPrecondition(`container ${rec.id} is ${rec.state}, not RUNNING`);
-    const session = startExec(this.d.runtime, rec.id, rec.bundle, cmd, tty);
+    const session = startExec(this.rt(rec), rec.id, rec.bundle, cmd, tty);
     let set = this.execs.get(rec.id);
     if (!set) this.execs.set(rec.id, (set = new Set()));
     set.add(session);
@@ -136,6 +138,12 @@ export class Containers {
       if (!set!.size) this.execs.delete(rec.id);
     });
     return session;
+  }
+
+  /** The runtime of the container's pod's handler; its exits still come through the one exit dir. */
+  private rt(rec: { sandboxId: string }): OciRuntime {
+    const handler = this.d.sandboxes.find(rec.sandboxId)?.spec.runtimeHandler ?? '';
+    return (handler && this.d.handlers?.[handler]) || this.d.runtime;
   }
 
   private bundle(id: string): string {
@@ -243,20 +251,18 @@ export class Containers {
         const capabilities = effectiveCapabilities(spec.capAdd, spec.capDrop, spec.privileged);
         for (const m of spec.mounts) if (!existsSync(m.hostPath)) mkdirSync(m.hostPath, { recursive: true });
         const sdir = this.d.sandboxes.dir(sandbox.id);
-        const ociSpec = buildOciSpec({
+        const ociSpec = await buildOciSpec({
           spec,
           process: { args, env, cwd: spec.workingDir || image.config.WorkingDir || '/', user },
           capabilities,
+          ambient: ambientCapabilities(spec),
           oomScoreAdj: clampOomScoreAdj(spec.resources.oomScoreAdj),
           rootfs,
-          pod: {
-            netns: sandbox.spec.hostNetwork ? '' : namespacePath(sdir, 'net'),
-            utsns: sandbox.spec.hostNetwork ? '' : namespacePath(sdir, 'uts'),
-            ipcns: sandbox.spec.hostIpc ? '' : namespacePath(sdir, 'ipc'),
-            hostPid: sandbox.spec.hostPid,
-            files: { hosts: join(sdir, HOSTS), resolv: join(sdir, RESOLV), hostname: join(sdir, HOSTNAME) },
-          },
-          cgroupsPath: containerCgroupsPath(sandbox.spec.cgroupParent, id),
+          pod: await podContext(sandbox, sdir, spec, {
+            podPidNamespace: (sid) => this.d.sandboxes.podPidNamespace(sid),
+            findContainer: (cid) => this.find(cid),
+          }),
+          cgroupsPath: containerCgroupsPath(this.d.sandboxes.cgroupParent(sandbox), id),
         });
         writeFileSync(join(rec.bundle, 'config.json'), JSON.stringify(ociSpec), { mode: PRIVATE_FILE });
         rec.state = 'CREATED';
@@ -296,7 +302,7 @@ export class Containers {
       const t0 = performance.now();
       let t1 = t0;
       try {
-        const { pid } = await this.d.runtime.create(rec.id, rec.spec.name, {
+        const { pid } = await this.rt(rec).create(rec.id, rec.spec.name, {
           bundle: rec.bundle,
           logPath: rec.logPath,
           tty: rec.spec.tty,
@@ -304,10 +310,10 @@ export class Containers {
         });
         rec.pid = pid;
         t1 = performance.now();
-        await this.d.runtime.start(rec.id);
+        await this.rt(rec).start(rec.id);
       } catch (err) {
         const reason = err instanceof CreateFailed ? err.reason : (err as Error).message;
-        await this.d.runtime.delete(rec.id).catch(() => undefined);
+        await this.rt(rec).delete(rec.id).catch(() => undefined);
         // What runc put in the container's cgroups (runc init, or more) when it had no state to delete by.
         const left = await killAndRemoveCgroup(cgroupsPathOf(rec.bundle));
         if (left.length) this.d.log.error({ container: rec.id, cgroups: left }, 'cgroups of a failed start could not be removed');
@@ -360,6 +366,25 @@ export class Containers {
     return rec;
   }
 
+  /**
+   * New resources for a CREATED or RUNNING container: fields left unset
+   * keep their value; a running container's cgroups change at once (runc
+   * update), and the record and bundle keep them for its status and start.
+   */
+  async updateResources(idOrPrefix: string, resources: ResourcesSpec): Promise<void> {
+    const found = this.get(idOrPrefix);
+    await this.lock.run(found.id, async () => {
+      const rec = this.d.store.get(found.id)!;
+      if (rec.state !== 'CREATED' && rec.state !== 'RUNNING') throw failedPrecondition(`container ${rec.id} is ${rec.state}: its resources cannot change`);
+      const next = mergeResources(rec.spec.resources, resources);
+      const payload = ociResources(next);
+      if (rec.state === 'RUNNING') await this.rt(rec).update(rec.id, payload);
+      writeBundleResources(rec.bundle, payload);
+      rec.spec = { ...rec.spec, resources: next };
+      this.d.store.save(rec);
+    });
+  }
+
   /** Signals the stop signal, waits `timeoutSec`, then SIGKILL; returns once the process is gone. */
   async stop(idOrPrefix: string, timeoutSec: number): Promise<void> {
     const found = this.get(idOrPrefix);
@@ -377,14 +402,14 @@ export class Containers {
       return;
     }
     if (timeoutSec > 0) {
-      await this.d.runtime.kill(id, rec.stopSignal).catch(() => undefined);
+      await this.rt(rec).kill(id, rec.stopSignal).catch(() => undefined);
       if (await this.waitExit(id, timeoutSec * 1000)) {
         this.recordExit(id);
         return;
       }
     }
-    await this.d.runtime.kill(id, 'SIGKILL', true).catch(() => undefined);
-    if (!(await this.waitExit(id, KILL_WAIT_MS)) && (await this.d.runtime.state(id))?.status === 'running')
+    await this.rt(rec).kill(id, 'SIGKILL', true).catch(() => undefined);
+    if (!(await this.waitExit(id, KILL_WAIT_MS)) && (await this.rt(rec).state(id))?.status === 'running')
       throw internal(`container ${id} did not die within ${KILL_WAIT_MS} ms of SIGKILL`);
     this.recordExit(id);
   }
@@ -400,7 +425,7 @@ export class Containers {
     const rec = this.d.store.get(id);
     if (!rec) return;
     if (rec.state === 'RUNNING') await this.stopLocked(id, 0);
-    await this.d.runtime.delete(id);
+    await this.rt(rec).delete(id);
     unmountRootfs(join(rec.bundle, 'rootfs'));
     removeDirs(rec.bundle, rec.upper);
     rmSync(this.d.runtime.exitFile(id), { force: true });
@@ -436,9 +461,9 @@ export class Containers {
         } else if (rec.state === 'CREATED' && existsSync(join(rec.bundle, 'config.json'))) {
           // A start cut short by a crash may have left runc's container (and
           // conmon) behind; without them the container can be started again.
-          if (await this.d.runtime.state(rec.id)) {
-            await this.d.runtime.kill(rec.id, 'SIGKILL', true).catch(() => undefined);
-            await this.d.runtime.delete(rec.id);
+          if (await this.rt(rec).state(rec.id)) {
+            await this.rt(rec).kill(rec.id, 'SIGKILL', true).catch(() => undefined);
+            await this.rt(rec).delete(rec.id);
           }
           rmSync(this.d.runtime.exitFile(rec.id), { force: true });
         } else if (rec.state === 'CREATED') {

@@ -89,6 +89,9 @@ export class Berthd {
       });
       const cni = new CniNetwork({ confDir: cfg.cni.conf_dir, binDirs: cfg.cni.bin_dirs, defaultSubnet: cfg.cni.default_subnet }, log);
       const runtime = new OciRuntime({ runtime: cfg.runtime, conmon: cfg.conmon, stateDir: cfg.state, createTimeoutMs: durationMs(cfg.runtime_create_timeout)! });
+      const handlers = Object.fromEntries(
+        Object.entries(cfg.runtime_handlers).map(([handler, bin]) => [handler, new OciRuntime({ runtime: bin, conmon: cfg.conmon, stateDir: cfg.state, createTimeoutMs: durationMs(cfg.runtime_create_timeout)!, handler })]),
+      );
       const sandboxes = new Sandboxes({
         store: sandboxStore,
         cni,
@@ -103,6 +106,7 @@ export class Berthd {
         images,
         layers,
         runtime,
+        handlers,
         stateDir: cfg.state,
         rootDir: cfg.root,
         log,

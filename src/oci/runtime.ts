@@ -16,6 +16,8 @@ export interface RuntimeSettings {
   stateDir: string;
   /** How long conmon may take to report the created container (default a minute). */
   createTimeoutMs?: number;
+  /** A CRI runtime handler name: its containers' runtime state sits apart from the default runtime's. */
+  handler?: string;
 }
 
 export interface CreateOptions {
@@ -86,9 +88,10 @@ export class OciRuntime {
     if (!runtime) throw new Error(`OCI runtime ${settings.runtime} not found (set runtime / --runtime)`);
     if (!conmon) throw new Error(`conmon ${settings.conmon} not found (set conmon / --conmon)`);
     this.s = { ...settings, runtime, conmon };
-    this.root = join(settings.stateDir, 'runc');
+    this.root = settings.handler ? join(settings.stateDir, 'runtimes', settings.handler) : join(settings.stateDir, 'runc');
     this.exitDir = join(settings.stateDir, 'exits');
     this.socketDir = join(settings.stateDir, 'sockets');
+    if (settings.handler) privateDir(join(settings.stateDir, 'runtimes'));
     for (const d of [this.root, this.exitDir, this.socketDir]) privateDir(d);
   }
 
@@ -201,6 +204,12 @@ export class OciRuntime {
    */
   execTty(id: string, o: ExecFiles): pty.IPty {
     return pty.spawn(this.s.runtime, this.execArgs(id, o), { name: 'xterm', cols: 80, rows: 24, encoding: null, env: process.env as Record<string, string> });
+  }
+
+  /** New cgroup limits for a running container: runtime-spec LinuxResources on stdin to `runtime update`. */
+  async update(id: string, resources: object): Promise<void> {
+    const r = await execFile(this.s.runtime, [`--root=${this.root}`, 'update', '--resources', '-', id], { input: JSON.stringify(resources), timeoutMs: 60_000 });
+    if (r.code !== 0) throw new BerthError('FAILED_PRECONDITION', `update resources of ${id}: ${cleanRuntimeError(r.stderr) || 'exit ' + r.code}`);
   }
 
   /** The runtime's view of a container, or undefined if it has none. */
