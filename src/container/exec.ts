@@ -19,6 +19,9 @@ export interface ExecSession {
   kill(): void;
 }
 
+/** How long runc exec may outlive the process it ran, once that is killed, before it is killed too. */
+const RUNC_GRACE_MS = 2000;
+
 const NOT_FOUND = /no such file or directory|executable file not found|not found in \$PATH/;
 const NOT_EXECUTABLE = /permission denied|exec format error/;
 
@@ -65,6 +68,7 @@ export function startExec(runtime: OciRuntime, id: string, bundle: string, cmd: 
       /* not started yet */
     }
     if (pid > 0) killTree(pid);
+    return pid > 0;
   };
   if (tty) return ttySession(runtime.execTty(id, files), files.pidFile, cleanup, killProcess);
   const child = runtime.exec(id, files);
@@ -73,11 +77,21 @@ export function startExec(runtime: OciRuntime, id: string, bundle: string, cmd: 
     child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + 9 : 255)));
   }).then(cleanup);
   child.stdin!.on('error', () => undefined);
-  const kill = () => {
-    killProcess();
-    child.kill('SIGKILL');
-  };
+  const kill = () => killSession(killProcess, () => child.kill('SIGKILL'), exited);
   return { stdout: child.stdout!, stderr: child.stderr!, stdin: child.stdin!, exited, kill };
+}
+
+/**
+ * runc exec is the child subreaper of what it runs: with the process killed
+ * first, runc reaps it and exits. Killed together, the process would stay
+ * a zombie in the container until the host's init reaps it, still there
+ * for a `pgrep` right after. runc goes as well if it outlives the process,
+ * or at once if the process never started.
+ */
+function killSession(killProcess: () => boolean, killRunc: () => void, exited: Promise<unknown>): void {
+  if (!killProcess()) return killRunc();
+  const timer = setTimeout(killRunc, RUNC_GRACE_MS);
+  void exited.finally(() => clearTimeout(timer));
 }
 
 /**
@@ -97,7 +111,7 @@ function started(pidFile: string, exited: Promise<unknown>): Promise<void> {
 }
 
 /** A tty session: one output stream, the terminal's; backpressure by pausing the pty. */
-function ttySession(term: IPty, pidFile: string, cleanup: (code: number) => number, killProcess: () => void): ExecSession {
+function ttySession(term: IPty, pidFile: string, cleanup: (code: number) => number, killProcess: () => boolean): ExecSession {
   const stdout = new PassThrough();
   term.onData((d: Buffer | string) => {
     if (!stdout.write(d)) {
@@ -127,10 +141,7 @@ function ttySession(term: IPty, pidFile: string, cleanup: (code: number) => numb
       });
     },
   });
-  const kill = () => {
-    killProcess();
-    term.kill('SIGKILL');
-  };
+  const kill = () => killSession(killProcess, () => term.kill('SIGKILL'), exited);
   return { stdout, stderr: null, stdin, exited, kill };
 }
 
