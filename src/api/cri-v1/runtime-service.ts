@@ -16,6 +16,8 @@ import { stopContainer } from './stop-container.js';
 import { removeContainer } from './remove-container.js';
 import { listContainers, streamContainers } from './list-containers.js';
 import { containerStatus } from './container-status.js';
+import { updateContainerResources } from './update-container-resources.js';
+import { updatePodSandboxResources } from './update-pod-sandbox-resources.js';
 import { reopenContainerLog } from './reopen-container-log.js';
 import { execSync } from './exec-sync.js';
 import { notServed, type UnimplementedMethod } from './unimplemented.js';
@@ -43,8 +45,8 @@ export function v1RuntimeServiceHandlers(env: RpcEnv, d: V1Deps): RuntimeService
     ListContainers: unary(env, m('ListContainers'), listContainers(d)),
     StreamContainers: streaming(env, m('StreamContainers'), streamContainers(d)),
     ContainerStatus: unary(env, m('ContainerStatus'), containerStatus(d)),
-    UpdateContainerResources: no('UpdateContainerResources'),
-    UpdatePodSandboxResources: no('UpdatePodSandboxResources'),
+    UpdateContainerResources: unary(env, m('UpdateContainerResources'), updateContainerResources(d)),
+    UpdatePodSandboxResources: unary(env, m('UpdatePodSandboxResources'), updatePodSandboxResources(d)),
     ReopenContainerLog: unary(env, m('ReopenContainerLog'), reopenContainerLog(d)),
     ExecSync: unary(env, m('ExecSync'), execSync(d)),
     Exec: no('Exec'),

@@ -15,8 +15,6 @@ export const UNIMPLEMENTED_FEATURES = {
   ListMetricDescriptors: 'pod sandbox metrics are not implemented yet (issue #12)',
   ListPodSandboxMetrics: 'pod sandbox metrics are not implemented yet (issue #12)',
   StreamPodSandboxMetrics: 'pod sandbox metrics are not implemented yet (issue #12)',
-  UpdateContainerResources: 'live resource updates are not implemented yet (issue #10)',
-  UpdatePodSandboxResources: 'pod resource updates are not implemented yet (issue #10)',
   CheckpointContainer: 'container checkpoint is not supported: berth has no CRIU support',
 } as const;
 
