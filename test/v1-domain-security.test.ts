@@ -137,6 +137,16 @@ describe('v1 domain: security context', () => {
     await d.sandboxes.remove(privPod);
   });
 
+  test('stop_signal from the config replaces the image\'s', async () => {
+    const id = await d.containers.create(pod, d.ctr('stopsig', ['sh', '-c', 'trap "echo got-usr1; exit 3" USR1; while true; do sleep 0.1; done'], { stopSignal: 'SIGUSR1' }));
+    await d.containers.start(id);
+    await new Promise((r) => setTimeout(r, 300));
+    await d.containers.stop(id, 10);
+    const rec = d.containers.get(id);
+    assert.equal(rec.exitCode, 3, d.log(id));
+    assert.equal(d.log(id), 'got-usr1');
+  });
+
   test('readonly rootfs', async () => {
     const ro = await d.output(pod, d.ctr('ro', ['sh', '-c', 'touch /x 2>/dev/null && echo rw || echo ro'], { readonlyRootfs: true }));
     assert.equal(ro.out, 'ro');

@@ -235,7 +235,7 @@ export class Containers {
       bundle: this.bundle(id),
       upper: join(this.d.rootDir, 'containers', id),
       logPath,
-      stopSignal: stopSignal(image.config.StopSignal),
+      stopSignal: stopSignal(spec.stopSignal || image.config.StopSignal),
       pid: 0,
     };
     this.d.store.insert(rec);

@@ -85,6 +85,8 @@ export interface ContainerSpec {
   pid: PidMode | undefined;
   /** A container id (or unique prefix) of the same pod, for pid 'target'. */
   pidTarget: string;
+  /** v1 stop_signal (e.g. SIGUSR1); unset or '': the image's StopSignal, else SIGTERM. */
+  stopSignal?: string;
 }
 
 export interface UserSpec {
