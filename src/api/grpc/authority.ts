@@ -1,19 +1,25 @@
-import { chmodSync } from 'node:fs';
-import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import { Duplex } from 'node:stream';
+import { chmodSync, unlinkSync } from 'node:fs';
+import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
+import { basename, dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import hpack from 'hpack.js';
+import { privateDir } from '../../host/private-dir.js';
 
 /*
  * Clients of the kubelet 1.2x / crictl 1.26 era (grpc-go before 1.4x) send
  * the unix socket path as the HTTP/2 `:authority`. nghttp2, under Node's
  * http2 server, resets such a stream with PROTOCOL_ERROR before grpc-js sees
- * it, and neither Node nor grpc-js has an option to turn that check off. So
- * each connection on berth's socket goes through a front that re-encodes the
- * client's header blocks, with an invalid `:authority` replaced by
- * `localhost` (what newer grpc-go sends), into grpc-js's own HTTP/2 server
- * through its public connection injector. Everything else passes through:
- * other frames from the client byte for byte, and the server's bytes untouched.
+ * it, and neither Node nor grpc-js has an option to turn that check off.
+ *
+ * So grpc-js listens on a private socket beside berth's (in a 0700 dir), and
+ * berth's own socket relays each connection to it. The relay reads the
+ * client's first header block: if its `:authority` is valid, the rest of the
+ * connection is piped through untouched. Otherwise every header block the
+ * client sends is decoded and re-encoded with `:authority` set to
+ * `localhost` (what newer grpc-go sends); other frames pass byte for byte,
+ * and the server's bytes are never touched. A relay over a second socket
+ * costs less per call than handing grpc-js a JS stream (its JSStreamSocket
+ * waits a setImmediate after every write).
  */
 
 const CLIENT_PREFACE_LENGTH = 24;
@@ -46,6 +52,8 @@ const UNIX_AUTHORITY = 'localhost';
 export class HeaderBlockError extends Error {}
 
 interface PendingBlock {
+  /** The frames as the client sent them, for a first block that needs no rewrite. */
+  raw: Buffer[];
   streamId: number;
   endStream: boolean;
   priority: Buffer | null;
@@ -76,6 +84,13 @@ function writeLiteral(out: Buffer, off: number, latin1: string): number {
  * whatever SETTINGS_HEADER_TABLE_SIZE it announces.
  */
 export class ClientStreamRewriter {
+  /**
+   * Set when the first header block needed no rewrite: the client's HPACK
+   * state then is the server's, and every later byte can pass as it is.
+   * (A gRPC channel sends one authority on all its streams.)
+   */
+  passthrough = false;
+  private firstBlock = true;
   private prefaceLeft = CLIENT_PREFACE_LENGTH;
   private passLeft = 0;
   private pending: Buffer | null = null;
@@ -89,6 +104,7 @@ export class ClientStreamRewriter {
 
   /** The bytes to send on for `chunk`; throws HeaderBlockError on a broken header block. */
   feed(chunk: Buffer): Buffer[] {
+    if (this.passthrough) return [chunk];
     const out: Buffer[] = [];
     const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = null;
@@ -111,6 +127,10 @@ export class ClientStreamRewriter {
         if (buf.length - off < FRAME_HEADER_LENGTH + length) break;
         this.headerFrame(buf.subarray(off, off + FRAME_HEADER_LENGTH + length), out);
         off += FRAME_HEADER_LENGTH + length;
+        if (this.passthrough) {
+          if (off < buf.length) out.push(buf.subarray(off));
+          return out;
+        }
       } else {
         if (this.block) throw new HeaderBlockError(`frame type ${type} inside the header block of stream ${this.block.streamId}`);
         out.push(buf.subarray(off, off + FRAME_HEADER_LENGTH));
@@ -142,33 +162,48 @@ export class ClientStreamRewriter {
         start += 5;
       }
       if (start > end) throw new HeaderBlockError(`HEADERS for stream ${streamId}: padding and priority exceed the payload`);
-      block = { streamId, endStream: (flags & END_STREAM) !== 0, priority, fragments: [payload.subarray(start, end)], size: end - start };
+      block = { raw: [frame], streamId, endStream: (flags & END_STREAM) !== 0, priority, fragments: [payload.subarray(start, end)], size: end - start };
       this.block = block;
     } else {
       if (!this.block || this.block.streamId !== streamId) throw new HeaderBlockError(`CONTINUATION for stream ${streamId} outside its header block`);
       block = this.block;
+      block.raw.push(frame);
       block.fragments.push(payload);
       block.size += payload.length;
       if (block.size > MAX_HEADER_BLOCK) throw new HeaderBlockError(`header block of stream ${streamId} over ${MAX_HEADER_BLOCK} bytes`);
     }
     if (flags & END_HEADERS) {
-      this.reencode(block, out);
+      this.endBlock(block, out);
       this.block = null;
     }
   }
 
-  private reencode(block: PendingBlock, out: Buffer[]): void {
+  private endBlock(block: PendingBlock, out: Buffer[]): void {
     this.decoder.write(block.fragments.length === 1 ? block.fragments[0] : Buffer.concat(block.fragments));
     this.decoder.execute();
     if (this.decodeError) throw new HeaderBlockError(`header block of stream ${block.streamId}: ${this.decodeError.message}`);
     const headers: { name: string; value: string; neverIndex: boolean }[] = [];
     let listSize = 0;
+    let rewritten = false;
     for (let h = this.decoder.read(); h !== null; h = this.decoder.read()) {
-      if (h.name === ':authority' && !VALID_AUTHORITY.test(h.value)) h.value = UNIX_AUTHORITY;
+      if (h.name === ':authority' && !VALID_AUTHORITY.test(h.value)) {
+        h.value = UNIX_AUTHORITY;
+        rewritten = true;
+      }
       listSize += h.name.length + h.value.length + 32;
       if (listSize > MAX_HEADER_LIST) throw new HeaderBlockError(`header list of stream ${block.streamId} over ${MAX_HEADER_LIST} bytes`);
       headers.push(h);
     }
+    if (this.firstBlock && !rewritten) {
+      this.passthrough = true;
+      out.push(...block.raw);
+      return;
+    }
+    this.firstBlock = false;
+    this.reencode(block, headers, listSize, out);
+  }
+
+  private reencode(block: PendingBlock, headers: { name: string; value: string; neverIndex: boolean }[], listSize: number, out: Buffer[]): void {
     // A field takes at most 9 bytes more than its strings (a type byte, two
     // length prefixes of at most 4 bytes under 64 KiB), less than the 32 the
     // list size counts.
@@ -205,62 +240,68 @@ export class ClientStreamRewriter {
   }
 }
 
-/**
- * The socket grpc-js's HTTP/2 server sees: the client's bytes after the
- * rewriter, its own bytes written straight to the client's socket.
- */
-class FrontSocket extends Duplex {
-  private readonly rewriter = new ClientStreamRewriter();
-
-  constructor(private readonly conn: Socket) {
-    super();
-    conn.on('data', (chunk: Buffer) => {
-      let parts: Buffer[];
-      try {
-        parts = this.rewriter.feed(chunk);
-      } catch {
-        // A client whose header blocks do not decode cannot be served on
-        // this connection: nghttp2 would end it with COMPRESSION_ERROR too.
-        this.destroy();
-        return;
-      }
-      let more = true;
-      for (const part of parts) more = this.push(part);
-      if (!more) conn.pause();
-    });
-    conn.on('end', () => this.push(null));
-    conn.on('error', (err) => this.destroy(err));
-    conn.on('close', () => this.destroy());
-  }
-
-  override _read(): void {
-    this.conn.resume();
-  }
-
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    if (this.conn.write(chunk)) done();
-    else this.conn.once('drain', () => done());
-  }
-
-  override _final(done: (err?: Error | null) => void): void {
-    this.conn.end(done);
-  }
-
-  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
-    this.conn.destroy();
-    done(err);
-  }
+/** Relays one client connection on berth's socket to grpc-js's private one. */
+function relay(conn: Socket, target: string): void {
+  const up = connect({ path: target, allowHalfOpen: true });
+  const rewriter = new ClientStreamRewriter();
+  const onData = (chunk: Buffer): void => {
+    let parts: Buffer[];
+    try {
+      parts = rewriter.feed(chunk);
+    } catch {
+      // A client whose header blocks do not decode cannot be served on
+      // this connection: nghttp2 would end it with COMPRESSION_ERROR too.
+      conn.destroy();
+      return;
+    }
+    let more = true;
+    for (const part of parts) more = up.write(part);
+    if (rewriter.passthrough) {
+      conn.pause();
+      conn.off('data', onData);
+      conn.off('end', onEnd);
+      conn.pipe(up);
+    } else if (!more) {
+      conn.pause();
+      up.once('drain', () => conn.resume());
+    }
+  };
+  const onEnd = (): void => {
+    up.end();
+  };
+  conn.on('data', onData);
+  conn.on('end', onEnd);
+  up.pipe(conn);
+  conn.on('error', () => up.destroy());
+  up.on('error', () => conn.destroy());
+  conn.on('close', () => up.destroy());
+  up.on('close', () => conn.destroy());
 }
 
 const listeners = new WeakMap<grpc.Server, NetServer>();
 
+function unlinkIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
 /**
  * Serves `server` on the unix socket at `path` (mode 0660) through the
- * authority front.
+ * authority relay; grpc-js itself listens on `.NAME.grpc/grpc.sock` beside
+ * it, in a dir only root can enter.
  */
 export async function listenUnix(server: grpc.Server, path: string): Promise<void> {
-  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const listener = createServer((conn) => injector.injectConnection(new FrontSocket(conn)));
+  const direct = join(privateDir(join(dirname(path), `.${basename(path)}.grpc`)), 'grpc.sock');
+  // Left by a daemon that died: the caller already made sure no live one
+  // serves `path`, and this name belongs to `path` alone.
+  unlinkIfPresent(direct);
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`unix:${direct}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+  );
+  const listener = createServer({ allowHalfOpen: true }, (conn) => relay(conn, direct));
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
     listener.listen(path, () => {
