@@ -74,7 +74,7 @@ describe('containers', () => {
     }
   });
 
-  test('capabilities: Docker default set, add, drop, ALL; privileged gets all and host devices', async () => {
+  test('capabilities: Docker default set, add, drop, ALL; privileged gets all, host devices and a writable /sys', async () => {
     const caps = async (name: string, linux: object, extra: object = {}) =>
       (await f.output(pod, 'main', { metadata: { name }, command: ['grep', 'CapEff', '/proc/self/status'], linux, ...extra })).out.split(/\s+/)[1];
     assert.equal(await caps('cap-default', {}), '00000000a80425fb');
@@ -84,8 +84,17 @@ describe('containers', () => {
     const own = /CapBnd:\s+([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1];
     assert.equal(await caps('cap-all', { capabilities: { add_capabilities: ['ALL'] } }), own);
     assert.equal(await caps('cap-priv', {}, { privileged: true }), own);
-    const dev = await f.output(pod, 'main', { metadata: { name: 'priv-dev' }, command: ['sh', '-c', 'ls /dev | wc -l; touch /sys/kernel/uevent_helper 2>&1 | head -1; echo done'], privileged: true });
-    assert.ok(Number(dev.out.split('\n')[0]) > 20, 'host devices');
+    // A cgroup made and removed below the container's own is a write to
+    // /sys that changes nothing outside it.
+    const probe = 'ls /dev | wc -l; grep " /sys sysfs " /proc/mounts | cut -d" " -f4 | cut -d, -f1; mkdir /sys/fs/cgroup/memory/probe 2>&1 && rmdir /sys/fs/cgroup/memory/probe && echo wrote';
+    const dev = async (name: string, privileged: boolean) => (await f.output(pod, 'main', { metadata: { name }, command: ['sh', '-c', probe], privileged })).out.split('\n');
+    const [privDevs, ...privSys] = await dev('priv-dev', true);
+    assert.ok(Number(privDevs) > 20, `host devices: ${privDevs}`);
+    assert.deepEqual(privSys, ['rw', 'wrote']);
+    const [devs, ...sys] = await dev('unpriv-dev', false);
+    assert.ok(Number(devs) < 20, `no host devices: ${devs}`);
+    assert.equal(sys[0], 'ro');
+    assert.match(sys[1], /Read-only file system/);
   });
 
   test('seccomp: a syscall Docker blocks stays blocked (not for privileged); masked and read-only /proc paths', async () => {
@@ -127,6 +136,8 @@ describe('containers', () => {
       assert.equal(readFileSync(join(host, 'written'), 'utf8'), 'w\n');
       assert.equal(readFileSync(join(missing, 'y'), 'utf8'), 'y\n');
       assert.deepEqual(st.mounts.map((m) => [m.container_path, m.readonly]), [['/data', false], ['/ro', true], ['/new', false]]);
+      const rw = await f.output(pod, 'main', { metadata: { name: 'rw-rootfs' }, command: ['sh', '-c', 'echo z > /z 2>&1; cat /z'] });
+      assert.equal(rw.out, 'z', 'the same write succeeds on a writable rootfs');
     } finally {
       rmSync(host, { recursive: true, force: true });
     }
@@ -355,8 +366,11 @@ describe('containers', () => {
     const id = await f.run(pod, { metadata: { name: 'inuse' }, image: { image: ref }, command: ['sleep', '1000'] });
     await f.d.img('RemoveImage', { image: { image: ref } });
     assert.equal(readdirSync(layersDir).length, before + 1, 'the layer stays while the container uses it');
-    const { out } = await f.output(pod, 'main', { metadata: { name: 'peek' }, command: ['true'] });
-    assert.equal(out, '');
+    // Another container going collects unused layers: not this one.
+    const other = await f.run(pod, { metadata: { name: 'other' }, command: ['true'] });
+    await f.waitExited(other);
+    await f.d.rt('RemoveContainer', { container_id: other });
+    assert.equal(readdirSync(layersDir).length, before + 1, 'kept when another container goes');
     assert.equal((await f.status(id)).state, 'RUNNING');
     await f.d.rt('RemoveContainer', { container_id: id });
     assert.equal(readdirSync(layersDir).length, before, 'and goes with it');
