@@ -181,6 +181,10 @@ describe('CRI v1', () => {
       v1rt(f.d, 'RunPodSandbox', { config: podCfg('bad6', { linux: { security_context: { seccomp_profile_path: 'bogus/x' } } }) }),
       code(grpc.status.INVALID_ARGUMENT, /seccomp_profile_path/),
     );
+    await assert.rejects(
+      v1rt(f.d, 'RunPodSandbox', { config: podCfg('bad9', { linux: { security_context: { namespace_options: { network: 7 } } } }) }),
+      code(grpc.status.INVALID_ARGUMENT, /namespace_options\.network/),
+    );
     await assert.rejects(v1rt(f.d, 'RunPodSandbox', { config: podCfg('bad7'), runtime_handler: 'nope' }), code(grpc.status.INVALID_ARGUMENT, /runtime handler "nope"/));
     await assert.rejects(
       v1rt(f.d, 'RunPodSandbox', { config: podCfg('bad8', { linux: { security_context: { namespace_options: { userns_options: { mode: 'POD' } } } } }) }),
@@ -307,6 +311,11 @@ describe('CRI v1', () => {
         code(grpc.status.INVALID_ARGUMENT, /seccomp_profile_path/),
       );
       await assert.rejects(create(sleeper('c', { CDI_devices: [{ name: 'vendor.com/gpu=0' }] })), code(grpc.status.UNIMPLEMENTED, /CDI/));
+      // An enum number the proto does not define.
+      await assert.rejects(
+        create(sleeper('p', { mounts: [{ container_path: '/x', host_path: '/tmp', propagation: 9 }] })),
+        code(grpc.status.INVALID_ARGUMENT, /propagation/),
+      );
       await assert.rejects(
         create(sleeper('m', { mounts: [{ container_path: '/x', host_path: '/tmp', image: { image: f.image } }] })),
         code(grpc.status.UNIMPLEMENTED, /image volumes/),

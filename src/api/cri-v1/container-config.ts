@@ -33,7 +33,8 @@ function mounts(config: ContainerConfig__Output): MountSpec[] {
     if (m.uidMappings.length || m.gidMappings.length) throw unimplemented(`${what}: id-mapped mounts (user namespaces) are not supported`);
     const readonly = m.readonly ?? false;
     const recursiveReadonly = m.recursive_read_only ?? false;
-    const propagation = PROPAGATION[m.propagation ?? 'PROPAGATION_PRIVATE'];
+    const propagation = PROPAGATION[m.propagation ?? 'PROPAGATION_PRIVATE'] as MountSpec['propagation'] | undefined;
+    if (!propagation) throw invalidArgument(`${what}.propagation ${quote(String(m.propagation))} is not a mount propagation`);
     // The kubelet's own rule, so that a bad request fails here with its reason.
     if (recursiveReadonly && (!readonly || propagation !== 'private'))
       throw invalidArgument(`${what}: recursive_read_only needs readonly and private propagation`);
@@ -45,7 +46,7 @@ function mounts(config: ContainerConfig__Output): MountSpec[] {
 function pidMode(config: ContainerConfig__Output): { pid: PidMode | undefined; pidTarget: string } {
   const ns = config.linux?.security_context?.namespace_options;
   if (!ns) return { pid: undefined, pidTarget: '' };
-  const mode = modeOf(ns.pid);
+  const mode = modeOf(ns.pid, 'config.linux.security_context.namespace_options.pid');
   if (mode === 'TARGET') return { pid: 'target', pidTarget: idArg(ns.target_id, 'config.linux.security_context.namespace_options.target_id') };
   return { pid: mode === 'NODE' ? 'node' : mode === 'CONTAINER' ? 'container' : 'pod', pidTarget: '' };
 }

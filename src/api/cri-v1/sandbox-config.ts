@@ -30,10 +30,10 @@ export function sandboxSpec(req: RunPodSandboxRequest__Output): SandboxSpec {
   const ns = sc?.namespace_options;
   // No namespace options at all is berth's default, as for the seed: a PID
   // namespace per container, and no process to hold one for the pod.
-  const pid = ns ? modeOf(ns.pid) : 'CONTAINER';
+  const pid = ns ? modeOf(ns.pid, 'config.linux.security_context.namespace_options.pid') : 'CONTAINER';
   if (pid === 'TARGET') throw invalidArgument('config.linux.security_context.namespace_options.pid: TARGET is for containers, not pods');
   const userns = ns?.userns_options;
-  const usernsMode = userns ? modeOf(userns.mode) : 'NODE';
+  const usernsMode = userns ? modeOf(userns.mode, 'config.linux.security_context.namespace_options.userns_options.mode') : 'NODE';
   if (usernsMode !== 'NODE' && usernsMode !== 'POD')
     throw invalidArgument(`config.linux.security_context.namespace_options.userns_options.mode ${usernsMode} is not NODE or POD`);
   const runAsUser = optionalId(sc?.run_as_user ?? undefined, 'config.linux.security_context.run_as_user');
@@ -67,10 +67,10 @@ export function sandboxSpec(req: RunPodSandboxRequest__Output): SandboxSpec {
     cgroupParent: cgroupParentArg(linux?.cgroup_parent, 'config.linux.cgroup_parent'),
     runtimeHandler: boundedString(req.runtime_handler, 'runtime_handler', MAX_NAME),
     sysctls: stringMap(linux?.sysctls, 'config.linux.sysctls'),
-    hostNetwork: modeOf(ns?.network) === 'NODE',
+    hostNetwork: modeOf(ns?.network, 'config.linux.security_context.namespace_options.network') === 'NODE',
     hostPid: pid === 'NODE',
     podPid: pid === 'POD',
-    hostIpc: modeOf(ns?.ipc) === 'NODE',
+    hostIpc: modeOf(ns?.ipc, 'config.linux.security_context.namespace_options.ipc') === 'NODE',
     userns: usernsMode === 'POD' ? 'pod' : 'node',
     security: {
       privileged: sc?.privileged ?? false,

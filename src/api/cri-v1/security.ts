@@ -55,8 +55,14 @@ export function apparmorProfile(profile: SecurityProfile__Output | undefined, na
   throw invalidArgument(`${what}.apparmor_profile ${quote(p)} is not runtime/default, unconfined or localhost/<profile>`);
 }
 
-/** proto3 sends no enum at its zero value, POD. */
-export const modeOf = (m: NamespaceMode__Output | undefined): NamespaceMode__Output => m ?? 'POD';
+const MODES: readonly string[] = ['POD', 'CONTAINER', 'NODE', 'TARGET'];
+
+/** proto3 sends no enum at its zero value, POD; a number the proto does not define is refused. */
+export function modeOf(m: NamespaceMode__Output | undefined, what = 'namespace mode'): NamespaceMode__Output {
+  const mode = m ?? 'POD';
+  if (!MODES.includes(mode)) throw invalidArgument(`${what} ${quote(String(mode))} is not POD, CONTAINER, NODE or TARGET`);
+  return mode;
+}
 
 /** An Int64Value wrapper: absent is unset, unlike a plain proto3 integer. */
 export function optionalId(v: { value?: string | number } | undefined, what: string): number | undefined {
