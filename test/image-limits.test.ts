@@ -302,6 +302,36 @@ describe('a registry that stalls', () => {
     }
   });
 
+  test('a token server that stalls fails the pull the same way', async () => {
+    let port = 0;
+    const fake = await fakeRegistry((req, res) => {
+      if (req.url!.startsWith('/token')) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{');
+        const trickle = setInterval(() => res.write(' '), 200);
+        res.once('close', () => clearInterval(trickle));
+        return;
+      }
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://127.0.0.1:${port}/token",service="fake"` }).end();
+    });
+    port = Number(fake.host.split(':')[1]);
+    const d = await startDaemon({ args: ['--image-pull-progress-timeout', '1s'] });
+    try {
+      const t0 = Date.now();
+      await assert.rejects(
+        Promise.race([
+          d.img('PullImage', { image: { image: `${fake.host}/slow/token:1` } }),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('the pull is still running after 20 s')), 20_000)),
+        ]),
+        code(grpc.status.UNAVAILABLE, /no progress from the registry/),
+      );
+      assert.ok(Date.now() - t0 < 10_000);
+    } finally {
+      await d.dispose();
+      await fake.close();
+    }
+  });
+
   test('image_pull_progress_timeout takes a duration; anything else stops berthd at start', async () => {
     const base = mkdtempSync(join(tmpdir(), 'berth-test-'));
     try {

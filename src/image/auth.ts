@@ -1,5 +1,6 @@
 import { BerthError } from '../errors.js';
 import { httpRequest, readBody } from './http.js';
+import type { StallWatch } from './stall.js';
 
 /** Registry credentials as the CRI's AuthConfig carries them. */
 export interface Credentials {
@@ -54,7 +55,8 @@ interface CachedToken {
 export class TokenCache {
   private readonly tokens = new Map<string, CachedToken>();
 
-  async authorize(challenge: Challenge, creds: Credentials, defaultScope: string, registry: string): Promise<string> {
+  /** `watch`, the pull's: a token server that stalls fails the pull as a registry would. */
+  async authorize(challenge: Challenge, creds: Credentials, defaultScope: string, registry: string, watch?: StallWatch): Promise<string> {
     const pair = basicPair(creds);
     if (challenge.scheme === 'basic') {
       if (!pair) throw new BerthError('UNAUTHENTICATED', `${registry} asks for credentials and none were given`);
@@ -69,7 +71,7 @@ export class TokenCache {
     const key = `${realm}\n${service}\n${scope}\n${who}`;
     const hit = this.tokens.get(key);
     if (hit && hit.expiresAt > Date.now()) return hit.header;
-    const token = await this.fetchToken(realm, service, scope, creds, pair, registry);
+    const token = await this.fetchToken(realm, service, scope, creds, pair, registry, watch);
     this.tokens.set(key, token);
     return token.header;
   }
@@ -81,9 +83,12 @@ export class TokenCache {
     creds: Credentials,
     pair: [string, string] | undefined,
     registry: string,
+    watch?: StallWatch,
   ): Promise<CachedToken> {
     let res;
     const url = new URL(realm);
+    const progress = { signal: watch?.signal, onData: watch?.data };
+    const closed = watch?.opened();
     try {
       if (creds.identityToken) {
         const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: creds.identityToken, service, scope, client_id: 'berth' });
@@ -91,15 +96,18 @@ export class TokenCache {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: form.toString(),
+          ...progress,
         });
       } else {
         if (service) url.searchParams.set('service', service);
         url.searchParams.set('scope', scope);
-        res = await httpRequest(url.toString(), { headers: pair ? { authorization: basicHeader(pair) } : {} });
+        res = await httpRequest(url.toString(), { headers: pair ? { authorization: basicHeader(pair) } : {}, ...progress });
       }
     } catch (err) {
+      closed?.();
       throw new BerthError('UNAVAILABLE', `${registry}: token server ${url.origin}: ${(err as Error).message}`);
     }
+    if (closed) res.body.once('close', closed);
     const body = await readBody(res, 1024 * 1024, `token server ${url.origin} answer`);
     if (res.status === 401) throw new BerthError('UNAUTHENTICATED', `${registry}: token server ${url.origin} rejected the credentials`);
     if (res.status === 403) throw new BerthError('PERMISSION_DENIED', `${registry}: token server ${url.origin} denied access to ${scope}`);

@@ -111,7 +111,7 @@ export class Repository {
       res.body.resume();
       const challenge = parseChallenge(Array.isArray(challengeHeader) ? challengeHeader[0] : challengeHeader);
       if (!challenge) throw new BerthError('UNAUTHENTICATED', `${what}: unreadable auth challenge from ${this.endpoint.base}`);
-      this.authorization = await this.tokens.authorize(challenge, this.creds, `repository:${this.ref.path}:pull`, this.endpoint.base);
+      this.authorization = await this.tokens.authorize(challenge, this.creds, `repository:${this.ref.path}:pull`, this.endpoint.base, this.watch);
     }
   }
 
