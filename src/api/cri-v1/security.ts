@@ -7,6 +7,13 @@ import { absolutePath, boundedString } from '../validate.js';
 const UNCONFINED: SecurityProfileSpec = { kind: 'unconfined', localhostRef: '' };
 const RUNTIME_DEFAULT: SecurityProfileSpec = { kind: 'runtimeDefault', localhostRef: '' };
 
+/** proto3 sends no enum at its zero value, RuntimeDefault; a number the proto does not define is refused. */
+function profileType(profile: SecurityProfile__Output, what: string): string {
+  const type = profile.profile_type ?? 'RuntimeDefault';
+  if (!['RuntimeDefault', 'Unconfined', 'Localhost'].includes(type)) throw invalidArgument(`${what}.profile_type ${quote(String(type))} is not RuntimeDefault, Unconfined or Localhost`);
+  return type;
+}
+
 /**
  * The seccomp choice: the `seccomp` field, else the deprecated
  * `seccomp_profile_path` ("runtime/default", "docker/default",
@@ -15,7 +22,7 @@ const RUNTIME_DEFAULT: SecurityProfileSpec = { kind: 'runtimeDefault', localhost
  */
 export function seccompProfile(profile: SecurityProfile__Output | undefined, path: string | undefined, what: string): SecurityProfileSpec {
   if (profile) {
-    const type = profile.profile_type ?? 'RuntimeDefault';
+    const type = profileType(profile, `${what}.seccomp`);
     if (type === 'Unconfined') return UNCONFINED;
     if (type === 'RuntimeDefault') return RUNTIME_DEFAULT;
     const ref = absolutePath(profile.localhost_ref, `${what}.seccomp.localhost_ref`);
@@ -41,7 +48,7 @@ export function seccompProfile(profile: SecurityProfile__Output | undefined, pat
  */
 export function apparmorProfile(profile: SecurityProfile__Output | undefined, name: string | undefined, what: string): SecurityProfileSpec {
   if (profile) {
-    const type = profile.profile_type ?? 'RuntimeDefault';
+    const type = profileType(profile, `${what}.apparmor`);
     if (type === 'Unconfined') return UNCONFINED;
     if (type === 'RuntimeDefault') return RUNTIME_DEFAULT;
     const ref = boundedString(profile.localhost_ref, `${what}.apparmor.localhost_ref`, 4096);
