@@ -41,6 +41,8 @@ export class TestDaemon {
 
   args(): string[] {
     const a = ['--socket', this.socket, '--root', this.root, '--state', this.state, '--log-level', 'warn'];
+    // berthd installs its default network into the conf dir: never the host's /etc/cni/net.d from a test.
+    if (!(this.opts.args ?? []).includes('--cni-conf-dir') && !this.opts.config?.includes('conf_dir')) a.push('--cni-conf-dir', join(this.base, 'net.d'));
     if (this.opts.config !== undefined) {
       const file = join(this.base, 'config.toml');
       writeFileSync(file, this.opts.config);
