@@ -57,7 +57,7 @@ describe('what a registry sends is bounded', () => {
   before(async () => {
     f = await PodFixture.start('10.123.41.0/24');
   });
-  after(() => f.dispose());
+  after(() => f?.dispose());
 
   test('a manifest over 4 MiB is refused, whether its size is announced or not', async () => {
     const big = Buffer.alloc(5 << 20, 0x20);
