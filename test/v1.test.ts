@@ -9,6 +9,7 @@ import { startDaemon, berthctl } from './helpers/daemon.js';
 import { busyboxLayer, buildImage, pushImage } from './helpers/images.js';
 import { startRegistry, BASIC_USER, BASIC_PASSWORD } from './helpers/registry.js';
 import { v1rt, v1img, v1stream, code } from './helpers/v1.js';
+import { loadProtos } from '../src/api/grpc/proto.js';
 
 interface V1ContainerStatus {
   id: string;
@@ -536,6 +537,25 @@ describe('CRI v1', () => {
     } finally {
       await v1rt(f.d, 'RemovePodSandbox', { pod_sandbox_id: pod });
     }
+  });
+
+  test('every method of both v1 services answers an empty request with a status, never INTERNAL', async () => {
+    const { v1 } = loadProtos();
+    const services = [
+      [v1.RuntimeService.service, v1rt, 'v1Runtime'],
+      [v1.ImageService.service, v1img, 'v1Image'],
+    ] as const;
+    let n = 0;
+    for (const [def, unaryCall, client] of services)
+      for (const [method, m] of Object.entries(def)) {
+        n++;
+        let err: grpc.ServiceError | undefined;
+        if (m.responseStream) err = (await v1stream(f.d, method, {}, client)).error;
+        else await unaryCall(f.d, method, {}).catch((e: grpc.ServiceError) => (err = e));
+        if (err) assert.ok(![grpc.status.INTERNAL, grpc.status.UNAVAILABLE, grpc.status.UNKNOWN].includes(err.code), `${method}: ${err.message}`);
+      }
+    assert.ok(n >= 40, `${n} methods`);
+    assert.equal((await v1rt<{ runtime_api_version: string }>(f.d, 'Version', {})).runtime_api_version, 'v1');
   });
 
   test('what berth does not serve yet is UNIMPLEMENTED, naming the feature', async () => {

@@ -23,11 +23,17 @@ export const code = (c: grpc.status, details?: RegExp) => (err: grpc.ServiceErro
 };
 
 /** The status a server-streaming v1 call ends with, and what it sent before. */
-export function v1stream<T>(d: TestDaemon, method: string, req: object): Promise<{ items: T[]; error?: grpc.ServiceError }> {
-  const c = d.clients.v1Runtime as unknown as Record<string, (req: object) => grpc.ClientReadableStream<T>>;
+export function v1stream<T>(
+  d: TestDaemon,
+  method: string,
+  req: object,
+  service: 'v1Runtime' | 'v1Image' = 'v1Runtime',
+): Promise<{ items: T[]; error?: grpc.ServiceError }> {
+  const client = d.clients[service];
+  const c = client as unknown as Record<string, (req: object) => grpc.ClientReadableStream<T>>;
   return new Promise((resolve) => {
     const items: T[] = [];
-    const s = c[method].call(d.clients.v1Runtime, req);
+    const s = c[method].call(client, req);
     s.on('data', (m: T) => items.push(m));
     s.on('error', (error: grpc.ServiceError) => resolve({ items, error }));
     s.on('end', () => resolve({ items }));
