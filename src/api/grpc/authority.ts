@@ -255,7 +255,10 @@ function relay(conn: Socket, target: string): void {
       return;
     }
     let more = true;
+    // One writev for the pieces of a chunk, not a syscall each.
+    up.cork();
     for (const part of parts) more = up.write(part);
+    up.uncork();
     if (rewriter.passthrough) {
       conn.pause();
       conn.off('data', onData);
