@@ -350,31 +350,52 @@ describe('image pulls under load and faults', () => {
   });
 });
 
+/**
+ * berthd, at debug, logged every pull and every refused one (so its log is
+ * where a leak would show), and no secret: neither as given, nor in base64,
+ * nor any Authorization header or JWT.
+ */
+function assertCredentialsNeverLogged(d: TestDaemon, ref: string, pulled: number, refused: number, secrets: string[]): void {
+  const records = d.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const pulls = records.filter((r) => String(r.method).endsWith('PullImage'));
+  assert.equal(pulls.filter((r) => r.msg === 'rpc' && r.level === 20).length, pulled, 'each pull logged at debug');
+  assert.equal(pulls.filter((r) => r.msg === 'rpc failed' && r.code === 'UNAUTHENTICATED').length, refused, 'each refused pull logged at debug');
+  assert.equal(records.filter((r) => r.msg === 'image pulled' && r.image === ref).length, pulled);
+  for (const secret of secrets)
+    for (const form of [secret, Buffer.from(secret).toString('base64')]) assert.ok(!d.stderr.includes(form), `${form} is in berthd's log`);
+  assert.doesNotMatch(d.stderr, /\b(Basic|Bearer) [\w+/=.-]{8,}|eyJ[\w-]+\.eyJ[\w-]+\./, 'no Authorization header or JWT in the log');
+}
+
 describe('registry authentication', () => {
-  test('htpasswd: no, wrong and right credentials; username/password and auth', async () => {
+  test('htpasswd: no, wrong and right credentials; username/password and auth; credentials never logged', async () => {
     const reg = await startRegistry('htpasswd');
-    const d = await startDaemon();
+    const d = await startDaemon({ args: ['--log-level', 'debug'] });
     try {
       const image = buildImage({ layers: [{ tar: await layerTar([{ name: 'secret', content: 's' }]) }] });
       await pushImage(reg, 'private/img', '1', image);
       const ref = `${reg.host}/private/img:1`;
+      const wrong = `wrong-${randomBytes(6).toString('hex')}`;
+      const basic = Buffer.from(`${BASIC_USER}:${BASIC_PASSWORD}`).toString('base64');
       await assert.rejects(d.img('PullImage', { image: { image: ref } }), code(grpc.status.UNAUTHENTICATED));
       await assert.rejects(
-        d.img('PullImage', { image: { image: ref }, auth: { username: BASIC_USER, password: 'wrong' } }),
+        d.img('PullImage', { image: { image: ref }, auth: { username: BASIC_USER, password: wrong } }),
         code(grpc.status.UNAUTHENTICATED),
       );
       await d.img('PullImage', { image: { image: ref }, auth: { username: BASIC_USER, password: BASIC_PASSWORD } });
       await d.img('RemoveImage', { image: { image: ref } });
-      await d.img('PullImage', { image: { image: ref }, auth: { auth: Buffer.from(`${BASIC_USER}:${BASIC_PASSWORD}`).toString('base64') } });
+      await d.img('PullImage', { image: { image: ref }, auth: { auth: basic } });
       assert.equal((await d.img<{ images: Img[] }>('ListImages', {})).images.length, 1);
-      assert.ok(!d.stderr.includes(BASIC_PASSWORD), 'credentials never logged');
+      assertCredentialsNeverLogged(d, ref, 2, 2, [BASIC_PASSWORD, wrong, basic, `${BASIC_USER}:${BASIC_PASSWORD}`]);
     } finally {
       await d.dispose();
       await reg.stop();
     }
   });
 
-  test('token auth: the bearer challenge with credentials, identity token and registry token', async () => {
+  test('token auth: the bearer challenge with credentials, identity token and registry token; credentials never logged', async () => {
     const reg = await startRegistry('token');
     const d = await startDaemon({ args: ['--log-level', 'debug'] });
     try {
@@ -385,19 +406,24 @@ describe('registry authentication', () => {
         await d.img('PullImage', { image: { image: ref }, auth });
         await d.img('RemoveImage', { image: { image: ref } });
       };
+      const wrong = `nope-${randomBytes(6).toString('hex')}`;
+      const notAToken = `not-a-token-${randomBytes(6).toString('hex')}`;
+      const registryToken = reg.token!.mint('repository:tok/img:pull');
+      const basic = Buffer.from(`${TOKEN_USER}:${TOKEN_PASSWORD}`).toString('base64');
       await assert.rejects(d.img('PullImage', { image: { image: ref } }), code(grpc.status.UNAUTHENTICATED));
       await assert.rejects(
-        d.img('PullImage', { image: { image: ref }, auth: { username: TOKEN_USER, password: 'nope' } }),
+        d.img('PullImage', { image: { image: ref }, auth: { username: TOKEN_USER, password: wrong } }),
         code(grpc.status.UNAUTHENTICATED),
       );
       await again({ username: TOKEN_USER, password: TOKEN_PASSWORD });
+      await again({ auth: basic });
       await again({ identity_token: IDENTITY_TOKEN });
-      await again({ registry_token: reg.token!.mint('repository:tok/img:pull') });
+      await again({ registry_token: registryToken });
       await assert.rejects(
-        d.img('PullImage', { image: { image: ref }, auth: { registry_token: 'not-a-token' } }),
+        d.img('PullImage', { image: { image: ref }, auth: { registry_token: notAToken } }),
         code(grpc.status.UNAUTHENTICATED),
       );
-      for (const secret of [TOKEN_PASSWORD, IDENTITY_TOKEN]) assert.ok(!d.stderr.includes(secret), 'credentials never logged');
+      assertCredentialsNeverLogged(d, ref, 4, 3, [TOKEN_PASSWORD, wrong, notAToken, IDENTITY_TOKEN, registryToken, basic, `${TOKEN_USER}:${TOKEN_PASSWORD}`]);
     } finally {
       await d.dispose();
       await reg.stop();
