@@ -156,6 +156,11 @@ describe('v1 domain: mounts, devices, resources', () => {
       d.containers.create(pod, d.ctr('swap', ['true'], { resources: { ...d.ctr('x', []).resources, memoryLimit: 64 << 20, memorySwapLimit: 32 << 20 } })),
       kind('INVALID_ARGUMENT', /memory plus swap/),
     );
+    if (existsSync('/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes'))
+      await assert.rejects(
+        d.containers.create(pod, d.ctr('swap-only', ['true'], { resources: { ...d.ctr('x', []).resources, memorySwapLimit: 32 << 20 } })),
+        kind('INVALID_ARGUMENT', /needs memory_limit_in_bytes/),
+      );
   });
 
   test('updateResources: live on a running container, merged, remembered; a created one starts with them; an exited one refuses', async () => {

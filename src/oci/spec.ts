@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { ContainerSpec, ResourcesSpec } from '../container/spec.js';
 import type { ContainerProcess } from '../container/process.js';
 import { failedPrecondition, invalidArgument, quote } from '../errors.js';
@@ -91,7 +92,8 @@ export function ociResources(r: ResourcesSpec): Record<string, unknown> {
   const memory: Record<string, number> = {};
   if (r.memoryLimit > 0) memory.limit = r.memoryLimit;
   if (r.memorySwapLimit > 0 && host.swap) {
-    if (r.memoryLimit > 0 && r.memorySwapLimit < r.memoryLimit)
+    if (!(r.memoryLimit > 0)) throw invalidArgument('memory_swap_limit_in_bytes needs memory_limit_in_bytes: it counts memory plus swap');
+    if (r.memorySwapLimit < r.memoryLimit)
       throw invalidArgument(`memory_swap_limit_in_bytes ${r.memorySwapLimit} is below memory_limit_in_bytes ${r.memoryLimit}: it counts memory plus swap`);
     memory.swap = r.memorySwapLimit;
   }
@@ -124,6 +126,17 @@ async function seccompFor(spec: ContainerSpec, caps: string[]): Promise<Record<s
   }
 }
 
+/** Loaded profiles are listed one a line, `name (mode)`. */
+function apparmorLoaded(name: string): boolean {
+  try {
+    return readFileSync('/sys/kernel/security/apparmor/profiles', 'utf8')
+      .split('\n')
+      .some((l) => l.replace(/ \([^)]*\)$/, '') === name);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * AppArmor: berth has no profile of its own, so the runtime default is none;
  * a named profile needs AppArmor on the host, and is refused clearly
@@ -134,6 +147,7 @@ function apparmorFor(spec: ContainerSpec): string | undefined {
   const name = spec.apparmor.localhostRef;
   if (!name) throw invalidArgument('apparmor localhost profile needs a profile name');
   if (!hostSupport().apparmor) throw failedPrecondition(`AppArmor profile ${quote(name)} asked for, but AppArmor is not enabled on this host`);
+  if (!apparmorLoaded(name)) throw failedPrecondition(`AppArmor profile ${quote(name)} is not loaded on this host`);
   return name;
 }
 
