@@ -235,10 +235,16 @@ describe('clients that send the socket path as :authority', () => {
   test('grpc-js listens in a dir only root can enter; a stale socket there does not stop a restart', { timeout: 120_000 }, async () => {
     const privateDir = join(dirname(d.socket), '.berth.sock.grpc');
     assert.equal(statSync(privateDir).mode & 0o777, 0o700);
-    assert.ok(statSync(join(privateDir, 'grpc.sock')).isSocket());
+    assert.ok(statSync(join(privateDir, 'sock')).isSocket());
     await d.stop('SIGKILL');
     d = await startDaemon({ dirs: { base: d.base } });
     const r = await run(goClient, ['-socket', d.socket]);
     assert.equal(r.code, 0, r.stderr);
+  });
+
+  test('a socket path too long for the private socket beside it is refused with a clear error', { timeout: 120_000 }, async () => {
+    const base = join(dir, 'x'.repeat(100 - dir.length - '/berth.sock'.length - 1));
+    assert.equal(join(base, 'berth.sock').length, 100);
+    await assert.rejects(startDaemon({ dirs: { base } }), /choose a shorter socket path/);
   });
 });

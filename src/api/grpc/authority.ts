@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import hpack from 'hpack.js';
 import { privateDir } from '../../host/private-dir.js';
+import { invalidArgument } from '../../errors.js';
 
 /*
  * Clients of the kubelet 1.2x / crictl 1.26 era (grpc-go before 1.4x) send
@@ -291,13 +292,21 @@ function unlinkIfPresent(path: string): void {
   }
 }
 
+/** Longest path a unix socket can be bound at (sun_path less its NUL). */
+const MAX_SOCKET_PATH = 107;
+
 /**
  * Serves `server` on the unix socket at `path` (mode 0660) through the
- * authority relay; grpc-js itself listens on `.NAME.grpc/grpc.sock` beside
- * it, in a dir only root can enter.
+ * authority relay; grpc-js itself listens on `.NAME.grpc/sock` beside it,
+ * in a dir only root can enter.
  */
 export async function listenUnix(server: grpc.Server, path: string): Promise<void> {
-  const direct = join(privateDir(join(dirname(path), `.${basename(path)}.grpc`)), 'grpc.sock');
+  const dir = join(dirname(path), `.${basename(path)}.grpc`);
+  const direct = join(dir, 'sock');
+  if (Buffer.byteLength(direct) > MAX_SOCKET_PATH) {
+    throw invalidArgument(`socket ${path}: berthd also listens at ${direct}, longer than the ${MAX_SOCKET_PATH} bytes a unix socket path may have; choose a shorter socket path`);
+  }
+  privateDir(dir);
   // Left by a daemon that died: the caller already made sure no live one
   // serves `path`, and this name belongs to `path` alone.
   unlinkIfPresent(direct);
