@@ -64,6 +64,25 @@ function user(config: ContainerConfig__Output): UserSpec | undefined {
   return username ? { username, gid } : { uid, gid };
 }
 
+/** glibc's real-time signal range (the kernel's 32 and 33 are its own). */
+const SIGRTMIN = 34;
+const SIGRTMAX = 64;
+
+/**
+ * v1's stop_signal as the domain takes it: a signal name, or a number for
+ * the real-time ones v1 spells SIGRTMINPLUSn / SIGRTMAXMINUSn;
+ * RUNTIME_DEFAULT leaves the image's.
+ */
+function stopSignal(signal: string | number | undefined): string | undefined {
+  if (signal === undefined || signal === 'RUNTIME_DEFAULT') return undefined;
+  const name = String(signal);
+  const rt = /^SIGRT(MIN|MAX)(?:(PLUS|MINUS)(\d+))?$/.exec(name);
+  if (rt) return String((rt[1] === 'MIN' ? SIGRTMIN : SIGRTMAX) + (rt[2] === 'PLUS' ? 1 : -1) * Number(rt[3] ?? 0));
+  if (!/^SIG[A-Z0-9]+$/.test(name)) throw invalidArgument(`config.stop_signal ${quote(name)} is not a signal`);
+  // SIGCLD and SIGPOLL are the same signals as SIGCHLD and SIGIO, under names Node does not know.
+  return name === 'SIGCLD' ? 'SIGCHLD' : name === 'SIGPOLL' ? 'SIGIO' : name;
+}
+
 /** A v1 ContainerConfig as the domain's ContainerSpec. */
 export function containerSpec(config: ContainerConfig__Output | undefined): ContainerSpec {
   if (!config) throw invalidArgument('config is required');
@@ -112,5 +131,6 @@ export function containerSpec(config: ContainerConfig__Output | undefined): Cont
     maskedPaths: sc?.masked_paths.length ? sc.masked_paths.map((p, i) => absolutePath(p, `${what}.masked_paths[${i}]`)) : undefined,
     readonlyPaths: sc?.readonly_paths.length ? sc.readonly_paths.map((p, i) => absolutePath(p, `${what}.readonly_paths[${i}]`)) : undefined,
     ...pidMode(config),
+    stopSignal: stopSignal(config.stop_signal),
   };
 }

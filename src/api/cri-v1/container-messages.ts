@@ -22,9 +22,11 @@ const STATE_FILTER = { CONTAINER_CREATED: 'CREATED', CONTAINER_RUNNING: 'RUNNING
 /** The image reference a kubelet shows as a pod's imageID: a repo digest, else the image id. */
 export type ImageRefOf = (imageId: string) => string;
 
-/** The image's stop signal as v1 names it; berth keeps a name (SIGTERM) or, as an image may give it, a number. */
+/** The stop signal as v1 names it; berth keeps a name (SIGTERM) or a number (an image's, or a real-time one). */
 function stopSignal(signal: string): Signal__Output | undefined {
-  const name = /^\d+$/.test(signal) ? Object.entries(osConstants.signals).find(([, n]) => n === Number(signal))?.[0] : signal;
+  const n = /^\d+$/.test(signal) ? Number(signal) : undefined;
+  const rt = n === undefined ? undefined : n === 34 ? 'SIGRTMIN' : n === 64 ? 'SIGRTMAX' : n > 34 && n < 50 ? `SIGRTMINPLUS${n - 34}` : n >= 50 && n < 64 ? `SIGRTMAXMINUS${64 - n}` : undefined;
+  const name = n === undefined ? signal : (rt ?? Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0]);
   return name && name in Signal ? (name as Signal__Output) : undefined;
 }
 
