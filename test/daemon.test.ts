@@ -1,7 +1,7 @@
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, statSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect } from 'node:net';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,29 +40,31 @@ describe('berthd', () => {
     assert.equal(statSync(d.root).mode & 0o077, 0);
   });
 
-  test('every RPC of both services is reachable and answers a status', async () => {
-    const runtimeMethods = [
-      'Version', 'CreatePodSandbox', 'StopPodSandbox', 'RemovePodSandbox', 'PodSandboxStatus', 'ListPodSandbox',
-      'CreateContainer', 'StartContainer', 'StopContainer', 'RemoveContainer', 'ListContainers', 'ContainerStatus',
-    ];
-    for (const m of runtimeMethods) {
-      try {
-        await d.rt(m, {});
-      } catch (err) {
-        const code = (err as grpc.ServiceError).code;
-        assert.notEqual(code, grpc.status.INTERNAL, `${m}: ${String(err)}`);
-        assert.notEqual(code, grpc.status.UNAVAILABLE, `${m}: ${String(err)}`);
-      }
-    }
-    for (const m of ['ListImages', 'ImageStatus', 'PullImage', 'RemoveImage']) {
-      try {
-        await d.img(m, {});
-      } catch (err) {
-        const code = (err as grpc.ServiceError).code;
-        assert.notEqual(code, grpc.status.INTERNAL, `${m}: ${String(err)}`);
-        assert.notEqual(code, grpc.status.UNAVAILABLE, `${m}: ${String(err)}`);
-      }
-    }
+  test('every RPC of both services is reachable and answers an empty request with its exact status', async () => {
+    const ok = { code: grpc.status.OK };
+    const required = (field: string) => ({ code: grpc.status.INVALID_ARGUMENT, details: `${field} is required` });
+    const runtime = {
+      Version: ok,
+      CreatePodSandbox: required('config'),
+      StopPodSandbox: required('pod_sandbox_id'),
+      RemovePodSandbox: required('pod_sandbox_id'),
+      PodSandboxStatus: required('pod_sandbox_id'),
+      ListPodSandbox: ok,
+      CreateContainer: required('pod_sandbox_id'),
+      StartContainer: required('container_id'),
+      StopContainer: required('container_id'),
+      RemoveContainer: required('container_id'),
+      ListContainers: ok,
+      ContainerStatus: required('container_id'),
+    };
+    const image = { ListImages: ok, ImageStatus: required('image.image'), PullImage: required('image.image'), RemoveImage: required('image.image') };
+    const answer = (call: Promise<unknown>) =>
+      call.then(
+        () => ok,
+        (err: grpc.ServiceError) => ({ code: err.code, details: err.details }),
+      );
+    for (const [m, want] of Object.entries(runtime)) assert.deepEqual(await answer(d.rt(m, {})), want, m);
+    for (const [m, want] of Object.entries(image)) assert.deepEqual(await answer(d.img(m, {})), want, m);
     const exec = d.clients.runtime.Exec();
     const st = await new Promise<grpc.StatusObject>((resolve) => {
       exec.on('status', resolve);
@@ -71,8 +73,7 @@ describe('berthd', () => {
       exec.write({});
       exec.end();
     });
-    assert.notEqual(st.code, grpc.status.INTERNAL);
-    assert.notEqual(st.code, grpc.status.UNAVAILABLE);
+    assert.deepEqual({ code: st.code, details: st.details }, required('container_id'), 'Exec');
     assert.ok((await d.rt('Version', {})) !== undefined, 'still answers');
   });
 
@@ -140,15 +141,28 @@ describe('berthd lifecycle', () => {
   test('a stale socket file from a dead daemon is replaced', async () => {
     const base = mkdtempSync(join(tmpdir(), 'berth-stale-'));
     const sock = join(base, 'berth.sock');
-    const srv = createServer();
-    await new Promise<void>((r) => srv.listen(sock, r));
-    // Closing a listener leaves its socket file behind only when the process dies;
-    // copy that by unref'ing the handle and keeping the file.
-    await new Promise<void>((r) => srv.close(() => r()));
-    writeFileSync(sock, '');
+    // A listener SIGKILLed leaves its socket behind, bound to nothing.
+    const dead = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      dead.stdout.once('data', () => resolve());
+      dead.once('exit', (code) => reject(new Error(`listener exited ${code}`)));
+    });
+    dead.kill('SIGKILL');
+    await new Promise((r) => dead.once('exit', r));
+    const stale = statSync(sock);
+    assert.ok(stale.isSocket(), 'the socket file is left');
+    await assert.rejects(
+      new Promise((resolve, reject) => connect(sock).once('connect', resolve).once('error', reject)),
+      { code: 'ECONNREFUSED' },
+      'and nothing listens on it',
+    );
     const d = await startDaemon({ dirs: { base } });
     try {
       await d.rt('Version', {});
+      const now = statSync(sock);
+      assert.ok(now.isSocket());
+      assert.notEqual(now.ino, stale.ino, 'a new socket in its place');
+      assert.equal(now.mode & 0o777, 0o660);
     } finally {
       await d.dispose();
     }
