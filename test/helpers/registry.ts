@@ -163,7 +163,7 @@ export async function startRegistry(auth: 'none' | 'htpasswd' | 'token' = 'none'
     },
     async stop() {
       proc.kill('SIGTERM');
-      if (proc.exitCode === null) await new Promise((r) => proc.once('exit', r));
+      if (proc.exitCode === null && proc.signalCode === null) await new Promise((r) => proc.once('exit', r));
       await token?.close();
       rmSync(dir, { recursive: true, force: true });
     },
