@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Domain } from './helpers/domain.js';
 import { BerthError, type ErrorKind } from '../src/errors.js';
 import type { MountSpec } from '../src/container/spec.js';
+import { buildOciSpec } from '../src/oci/spec.js';
 
 const kind = (k: ErrorKind, re?: RegExp) => (err: unknown) => {
   assert.ok(err instanceof BerthError, `not a BerthError: ${String(err)}`);
@@ -103,6 +104,23 @@ describe('v1 domain: mounts, devices, resources', () => {
     const rro = await d.output(pod, d.ctr('rro', ['sh', '-c', script], { mounts: [mount(v, '/vol', { readonly: true, recursiveReadonly: true })] }));
     assert.equal(rro.out, 'top-ro\nsub-ro');
     await assert.rejects(d.containers.create(pod, d.ctr('rro-rw', ['true'], { mounts: [mount(v, '/vol', { recursiveReadonly: true })] })), kind('INVALID_ARGUMENT', /recursive read-only/));
+    assert.ok((await d.runtime.mountOptions())?.includes('rro'), 'runc here lists rro in `runc features`');
+    // A runtime whose features lack rro is refused at create, not left to fail at start.
+    const spec = d.ctr('rro-old', ['true'], { mounts: [mount(v, '/vol', { readonly: true, recursiveReadonly: true })] });
+    await assert.rejects(
+      buildOciSpec({
+        spec,
+        process: { args: ['true'], env: [], cwd: '/', user: { uid: 0, gid: 0, additionalGids: [] } },
+        capabilities: [],
+        ambient: [],
+        runtimeMountOptions: ['ro', 'rbind'],
+        oomScoreAdj: undefined,
+        rootfs: '/nonexistent',
+        pod: { netns: '', ipcns: '', utsns: '', pid: { kind: 'new' }, files: { hosts: '/etc/hosts', resolv: '/etc/resolv.conf', hostname: '/etc/hostname' } },
+        cgroupsPath: '/berth/x',
+      }),
+      kind('FAILED_PRECONDITION', /supports rro/),
+    );
   });
 
   test('devices: host nodes at their container paths, with the cgroup permissions given', async () => {

@@ -256,6 +256,7 @@ export class Containers {
           process: { args, env, cwd: spec.workingDir || image.config.WorkingDir || '/', user },
           capabilities,
           ambient: ambientCapabilities(spec),
+          runtimeMountOptions: spec.mounts.some((m) => m.recursiveReadonly) ? await this.rt(rec).mountOptions() : undefined,
           oomScoreAdj: clampOomScoreAdj(spec.resources.oomScoreAdj),
           rootfs,
           pod: await podContext(sandbox, sdir, spec, {

@@ -212,6 +212,24 @@ export class OciRuntime {
     if (r.code !== 0) throw new BerthError('FAILED_PRECONDITION', `update resources of ${id}: ${cleanRuntimeError(r.stderr) || 'exit ' + r.code}`);
   }
 
+  private features: Promise<string[] | undefined> | undefined;
+
+  /** The mount options `runtime features` lists (runc >= 1.1); undefined for a runtime without the command. */
+  mountOptions(): Promise<string[] | undefined> {
+    this.features ??= execFile(this.s.runtime, ['features'], { timeoutMs: 30_000 }).then(
+      (r) => {
+        try {
+          const f = JSON.parse(r.stdout) as { mountOptions?: unknown };
+          return Array.isArray(f.mountOptions) ? f.mountOptions.filter((o): o is string => typeof o === 'string') : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      () => undefined,
+    );
+    return this.features;
+  }
+
   /** The runtime's view of a container, or undefined if it has none. */
   async state(id: string): Promise<{ status: string; pid: number } | undefined> {
     const r = await execFile(this.s.runtime, [`--root=${this.root}`, 'state', id], { timeoutMs: 60_000 });

@@ -37,6 +37,8 @@ export interface OciSpecInput {
   ambient: string[];
   /** Already clamped to what the host allows. */
   oomScoreAdj: number | undefined;
+  /** What the OCI runtime says it supports, when a mount needs an option not every runtime has. */
+  runtimeMountOptions?: string[];
   rootfs: string;
   pod: PodContext;
   cgroupsPath: string;
@@ -157,6 +159,8 @@ export async function buildOciSpec(i: OciSpecInput): Promise<Record<string, unkn
   for (const m of spec.mounts) {
     if (m.recursiveReadonly && (!m.readonly || m.propagation !== 'private'))
       throw invalidArgument(`mount ${quote(m.containerPath)}: recursive read-only needs readonly and private propagation`);
+    if (m.recursiveReadonly && i.runtimeMountOptions && !i.runtimeMountOptions.includes('rro'))
+      throw failedPrecondition(`mount ${quote(m.containerPath)}: recursive read-only needs an OCI runtime that supports rro (runc >= 1.1); this one does not`);
     checkPropagation(m.hostPath, m.propagation);
   }
   const criDestinations = new Set(spec.mounts.map((m) => m.containerPath));
