@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { PodFixture } from './helpers/pod.js';
-import { startDaemon } from './helpers/daemon.js';
+import { BERTHD, startDaemon } from './helpers/daemon.js';
 import { mountsUnder, testNetwork } from './helpers/cni.js';
 import { v1rt } from './helpers/v1.js';
 import { busyboxLayer, buildImage, layerTar, pushImage } from './helpers/images.js';
@@ -279,5 +279,15 @@ describe('a pod is always removable', () => {
     } finally {
       await d.dispose();
     }
+  });
+});
+
+describe('berthd refuses clearly what it cannot do', () => {
+  test('started by another user than root, it says so and exits 1, without a stack trace', () => {
+    const r = spawnSync('setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', '--', process.execPath, BERTHD, '--socket', '/tmp/berth-nobody.sock'], {
+      timeout: 10_000,
+    });
+    assert.equal(r.status, 1, r.stderr.toString());
+    assert.equal(r.stderr.toString().trim(), 'berthd: must run as root (it mounts filesystems, creates namespaces and runs runc); try sudo berthd');
   });
 });

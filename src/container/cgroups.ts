@@ -12,13 +12,17 @@ export function expandSlice(slice: string): string {
   return '/' + out.join('/');
 }
 
+/** The cgroupfs path of a pod's cgroup_parent: a systemd slice name expanded, else the path itself. */
+export function cgroupParentPath(cgroupParent: string): string {
+  const segments = cgroupParent.split('/').filter(Boolean);
+  const last = segments[segments.length - 1] ?? '';
+  return last.endsWith('.slice') ? expandSlice(last) : '/' + segments.join('/');
+}
+
 /** Where a container's cgroups go: under the pod's cgroup_parent, else /berth. */
 export function containerCgroupsPath(cgroupParent: string, id: string): string {
   if (!cgroupParent) return `/berth/${id}`;
-  const segments = cgroupParent.split('/').filter(Boolean);
-  const last = segments[segments.length - 1] ?? '';
-  const parent = last.endsWith('.slice') ? expandSlice(last) : '/' + segments.join('/');
-  return `${parent}/berth-${id}`;
+  return `${cgroupParentPath(cgroupParent)}/berth-${id}`;
 }
 
 let own: number | undefined;

@@ -23,6 +23,7 @@ import { prepareContainerLog } from './log-file.js';
 import { killAndRemoveCgroup } from '../host/cgroupfs.js';
 import { inContainerCgroup, isMonitorOf } from '../host/processes.js';
 import { PRIVATE_FILE, privateDir } from '../host/private-dir.js';
+import type { EventHub, LifecycleEvent } from '../events/hub.js';
 
 export interface ContainerFilter {
   id?: string;
@@ -45,6 +46,8 @@ export interface ContainersDeps {
   log: Logger;
   /** Called when a container's layers may no longer be in use (image GC runs then). */
   onLayersReleased?: () => void;
+  /** Where lifecycle events go (GetContainerEvents). */
+  events?: EventHub;
 }
 
 const KILL_WAIT_MS = 10_000;
@@ -103,6 +106,10 @@ export class Containers {
 
   close(): void {
     this.watcher?.close();
+  }
+
+  private emit(rec: ContainerRecord, type: LifecycleEvent): void {
+    this.d.events?.publish(rec.id, rec.sandboxId, type);
   }
 
   private waitExit(id: string, ms: number): Promise<boolean> {
@@ -269,6 +276,7 @@ export class Containers {
         rec.state = 'CREATED';
         this.d.store.save(rec);
         this.d.log.info({ container: id, sandbox: sandbox.id, name: spec.name }, 'container created');
+        this.emit(rec, 'CREATED');
         return id;
       } catch (err) {
         this.undoCreate(rec);
@@ -324,11 +332,13 @@ export class Containers {
         rec.exitCode = 128;
         rec.reason = `StartError: ${reason}`;
         this.d.store.save(rec);
+        this.emit(rec, 'STOPPED');
         throw new BerthError('FAILED_PRECONDITION', `start container ${rec.id}: ${reason}`);
       }
       rec.state = 'RUNNING';
       rec.startedAt = nowNs();
       this.d.store.save(rec);
+      this.emit(rec, 'STARTED');
       const ms = (a: number, b = performance.now()) => Math.round((b - a) * 10) / 10;
       this.d.log.debug({ container: rec.id, createMs: ms(t0, t1), startMs: ms(t1) }, 'container started');
     });
@@ -361,6 +371,7 @@ export class Containers {
     if (!existsSync(this.d.runtime.exitFile(id))) this.d.log.warn({ container: id }, 'conmon and the container process are gone without an exit file');
     const rec = this.exitView(cur);
     this.d.store.save(rec);
+    this.emit(rec, 'STOPPED');
     // Processes exec'd into a container end with it (with host_pid they would outlive its PID namespace).
     for (const s of this.execs.get(id) ?? []) s.kill();
     this.d.log.info({ container: id, exitCode: rec.exitCode, reason: rec.reason }, 'container exited');
@@ -400,6 +411,7 @@ export class Containers {
       rec.finishedAt = nowNs();
       rec.reason = 'Completed';
       this.d.store.save(rec);
+      this.emit(rec, 'STOPPED');
       return;
     }
     if (timeoutSec > 0) {
@@ -431,6 +443,7 @@ export class Containers {
     removeDirs(rec.bundle, rec.upper);
     rmSync(this.d.runtime.exitFile(id), { force: true });
     this.d.store.delete(id);
+    this.emit(rec, 'DELETED');
     this.d.onLayersReleased?.();
     this.d.log.info({ container: id }, 'container removed');
   }
@@ -474,6 +487,7 @@ export class Containers {
           rec.finishedAt = nowNs();
           rec.reason = 'Error';
           this.d.store.save(rec);
+          this.emit(rec, 'STOPPED');
         }
       } catch (err) {
         this.d.log.error({ container: rec.id, err: (err as Error).message }, 'container recovery failed');

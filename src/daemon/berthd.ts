@@ -29,9 +29,11 @@ import { CniNetwork } from '../network/cni.js';
 import { ContainerStore } from '../store/container-store.js';
 import { Containers } from '../container/containers.js';
 import { OciRuntime } from '../oci/runtime.js';
+import { Stats } from '../container/stats.js';
+import { EventHub } from '../events/hub.js';
 
 /** CRI v1's two services, on the same domain objects as the seed's. */
-function v1Services(env: RpcEnv, cfg: Config, domain: Pick<V1Deps, 'sandboxes' | 'containers' | 'images' | 'cni'>) {
+function v1Services(env: RpcEnv, cfg: Config, domain: Pick<V1Deps, 'sandboxes' | 'containers' | 'images' | 'cni' | 'stats' | 'events'>) {
   const deps: V1Deps = {
     ...domain,
     cgroupDriver: 'cgroupfs',
@@ -52,6 +54,8 @@ export class Berthd {
     private readonly metrics: Metrics,
     private readonly sandboxes: Sandboxes,
     private readonly containers: Containers,
+    private readonly stats: Stats,
+    private readonly events: EventHub,
   ) {}
 
   static async start(cfg: Config, log: Logger): Promise<Berthd> {
@@ -92,7 +96,9 @@ export class Berthd {
       const handlers = Object.fromEntries(
         Object.entries(cfg.runtime_handlers).map(([handler, bin]) => [handler, new OciRuntime({ runtime: bin, conmon: cfg.conmon, stateDir: cfg.state, createTimeoutMs: durationMs(cfg.runtime_create_timeout)!, handler })]),
       );
+      const events = new EventHub();
       const sandboxes = new Sandboxes({
+        events,
         store: sandboxStore,
         cni,
         stateDir: cfg.state,
@@ -101,6 +107,7 @@ export class Berthd {
         runtimeHandlers: Object.keys(cfg.runtime_handlers),
       });
       const containers = new Containers({
+        events,
         store: containerStore,
         sandboxes,
         images,
@@ -113,6 +120,8 @@ export class Berthd {
         onLayersReleased: () => images.collectGarbage(),
       });
       sandboxes.attachContainers(containers);
+      events.describeWith((sandboxId) => ({ sandbox: sandboxes.find(sandboxId), containers: containers.list({ sandboxId }) }));
+      const stats = new Stats({ containers, sandboxes, log, mountpoint: cfg.root });
       containers.watchExits();
       await containers.recover();
       images.recover();
@@ -123,10 +132,12 @@ export class Berthd {
         image: imageServiceHandlers(env, images),
         progress: progressServiceHandlers(env, progress),
         info: containerInfoHandlers(env, containers),
-        ...v1Services(env, cfg, { sandboxes, containers, images, cni }),
+        ...v1Services(env, cfg, { sandboxes, containers, images, cni, stats, events }),
       });
+      events.serving();
+      stats.start();
       log.info({ socket: cfg.socket, root: cfg.root, state: cfg.state }, 'berthd serving');
-      return new Berthd(cfg, log, db, server, metrics, sandboxes, containers);
+      return new Berthd(cfg, log, db, server, metrics, sandboxes, containers, stats, events);
     } catch (err) {
       db.close();
       throw err;
@@ -135,6 +146,9 @@ export class Berthd {
 
   async stop(): Promise<void> {
     this.log.info('berthd stopping');
+    // Event streams last until their client goes: end them so that the shutdown need not wait out its grace.
+    this.events.close();
+    this.stats.close();
     await shutdownGrpc(this.server, this.cfg.shutdown_grace_seconds * 1000);
     this.metrics.close();
     this.sandboxes.close();

@@ -47,7 +47,11 @@ function configFromFlags(): Record<string, unknown> {
   return out;
 }
 
+/** berthd mounts, makes namespaces and runs runc: as another user it could only fail later, and less clearly. */
+class NotRootError extends Error {}
+
 async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new NotRootError('must run as root (it mounts filesystems, creates namespaces and runs runc); try sudo berthd');
   const cfg = loadConfig(opts.config as string | undefined, configFromFlags());
   const log = createLogger(cfg.log_level);
   const daemon = await Berthd.start(cfg, log);
@@ -69,7 +73,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof DatabaseLockedError || err instanceof SocketBusyError;
+  const known = err instanceof ConfigError || err instanceof DatabaseLockedError || err instanceof SocketBusyError || err instanceof NotRootError;
   const msg = err instanceof Error ? err.message : String(err);
   process.stderr.write(`berthd: ${known ? msg : (err as Error).stack ?? msg}\n`);
   process.exit(1);

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { nowNs } from '../ids.js';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -52,4 +53,122 @@ export async function killAndRemoveCgroup(path: string, ms = 5000): Promise<stri
     await new Promise((r) => setTimeout(r, 20));
   }
   return left;
+}
+
+/** Counters and gauges of one cgroup; a figure the host does not keep is left out. */
+export interface CgroupSample {
+  /** Wall clock in ns when the files were read. */
+  timestampNs: bigint;
+  /** Monotonic clock in ns at the same moment: what rates are computed over. */
+  monotonicNs: bigint;
+  /** CPU time used by everything in the cgroup, ns, cumulative. */
+  cpuUsageNs?: bigint;
+  memory?: {
+    usage: number;
+    /** usage minus inactive file pages: what the kernel cannot easily take back (the kubelet's eviction figure). */
+    workingSet: number;
+    rss: number;
+    pageFaults: number;
+    majorPageFaults: number;
+    /** Absent when unlimited. */
+    limit?: number;
+  };
+  swap?: { usage: number; limit?: number };
+  pids?: number;
+}
+
+// cgroup v1 shows "no limit" as the largest page-aligned counter; anything this large is no limit.
+const UNLIMITED = 2 ** 62;
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function readNumber(file: string): number | undefined {
+  const t = readText(file)?.trim();
+  if (t === undefined || t === '' || t === 'max') return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function keyed(text: string | undefined): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const line of (text ?? '').split('\n')) {
+    const [k, v] = line.split(' ');
+    if (k && v !== undefined) m.set(k, Number(v));
+  }
+  return m;
+}
+
+const limitOf = (n: number | undefined) => (n !== undefined && n < UNLIMITED ? n : undefined);
+
+let v2: boolean | undefined;
+
+function isV2(root: string): boolean {
+  if (root !== CGROUP_ROOT) return existsSync(join(root, 'cgroup.controllers'));
+  return (v2 ??= existsSync(join(root, 'cgroup.controllers')));
+}
+
+/**
+ * Reads a cgroup's CPU, memory, swap and pids figures from its files (a
+ * handful of small reads, no walk): cpuacct/memory/pids hierarchies on
+ * cgroup v1, the unified one on v2. Undefined when the cgroup is gone.
+ */
+export function readCgroup(path: string, root = CGROUP_ROOT): CgroupSample | undefined {
+  const timestampNs = BigInt(nowNs());
+  const monotonicNs = process.hrtime.bigint();
+  if (isV2(root)) {
+    const dir = join(root, path);
+    if (!existsSync(dir)) return undefined;
+    const sample: CgroupSample = { timestampNs, monotonicNs };
+    const cpu = keyed(readText(join(dir, 'cpu.stat')));
+    if (cpu.has('usage_usec')) sample.cpuUsageNs = BigInt(cpu.get('usage_usec')!) * 1000n;
+    const usage = readNumber(join(dir, 'memory.current'));
+    if (usage !== undefined) {
+      const st = keyed(readText(join(dir, 'memory.stat')));
+      sample.memory = {
+        usage,
+        workingSet: Math.max(0, usage - (st.get('inactive_file') ?? 0)),
+        rss: st.get('anon') ?? 0,
+        pageFaults: st.get('pgfault') ?? 0,
+        majorPageFaults: st.get('pgmajfault') ?? 0,
+        limit: limitOf(readNumber(join(dir, 'memory.max'))),
+      };
+    }
+    const swap = readNumber(join(dir, 'memory.swap.current'));
+    if (swap !== undefined) sample.swap = { usage: swap, limit: limitOf(readNumber(join(dir, 'memory.swap.max'))) };
+    sample.pids = readNumber(join(dir, 'pids.current'));
+    return sample;
+  }
+  const memDir = join(root, 'memory', path);
+  const cpuDir = join(root, 'cpuacct', path);
+  if (!existsSync(memDir) && !existsSync(cpuDir)) return undefined;
+  const sample: CgroupSample = { timestampNs, monotonicNs };
+  const cpu = readText(join(cpuDir, 'cpuacct.usage'))?.trim();
+  if (cpu && /^\d+$/.test(cpu)) sample.cpuUsageNs = BigInt(cpu);
+  const usage = readNumber(join(memDir, 'memory.usage_in_bytes'));
+  if (usage !== undefined) {
+    const st = keyed(readText(join(memDir, 'memory.stat')));
+    sample.memory = {
+      usage,
+      workingSet: Math.max(0, usage - (st.get('total_inactive_file') ?? 0)),
+      rss: st.get('total_rss') ?? 0,
+      pageFaults: st.get('total_pgfault') ?? 0,
+      majorPageFaults: st.get('total_pgmajfault') ?? 0,
+      // The effective limit, a parent's included.
+      limit: limitOf(st.get('hierarchical_memory_limit') ?? readNumber(join(memDir, 'memory.limit_in_bytes'))),
+    };
+    // memsw counts memory plus swap; it exists only with swap accounting on.
+    const memsw = readNumber(join(memDir, 'memory.memsw.usage_in_bytes'));
+    if (memsw !== undefined) {
+      const memswLimit = limitOf(st.get('hierarchical_memsw_limit') ?? readNumber(join(memDir, 'memory.memsw.limit_in_bytes')));
+      sample.swap = { usage: Math.max(0, memsw - usage), limit: memswLimit !== undefined && sample.memory.limit !== undefined ? Math.max(0, memswLimit - sample.memory.limit) : undefined };
+    }
+  }
+  sample.pids = readNumber(join(root, 'pids', path, 'pids.current'));
+  return sample;
 }

@@ -15,6 +15,7 @@ import { applySysctls, checkSysctls } from './sysctls.js';
 import type { PidHolders } from './pid-holder.js';
 import { containerCgroupsPath } from '../container/cgroups.js';
 import { applyPodCgroup, podCgroupPath, podLimits, removePodCgroup } from './pod-cgroup.js';
+import type { EventHub } from '../events/hub.js';
 
 /** What sandboxes need of the containers in them. */
 export interface PodContainers {
@@ -40,6 +41,8 @@ export interface SandboxesDeps {
   pidHolders?: PidHolders;
   /** Runtime handler names a pod may ask for besides '' (config runtime_handlers). */
   runtimeHandlers?: string[];
+  /** Where the sandbox's own lifecycle events go, as containerd sends them (GetContainerEvents). */
+  events?: EventHub;
 }
 
 const DEL_RETRY_MS = 10_000;
@@ -153,6 +156,8 @@ export class Sandboxes {
         writePodFiles(dir, spec, rec.hostname, rec.ip);
         rec.state = 'READY';
         this.d.store.save(rec);
+        this.d.events?.publish(rec.id, rec.id, 'CREATED');
+        this.d.events?.publish(rec.id, rec.id, 'STARTED');
         const ms = (a: number, b = performance.now()) => Math.round((b - a) * 10) / 10;
         this.d.log.info({ sandbox: rec.id, name: spec.name, namespace: spec.namespace, ip: rec.ip, nsMs: ms(t0, t1), netMs: ms(t1) }, 'sandbox ready');
         return rec.id;
@@ -275,6 +280,7 @@ export class Sandboxes {
     if (rec.state === state) return;
     rec.state = state;
     this.d.store.save(rec);
+    if (state === 'NOTREADY') this.d.events?.publish(rec.id, rec.id, 'STOPPED');
   }
 
   /** Force-removes the containers, then every host resource and the row. Gone already: nothing to do. */
@@ -303,6 +309,7 @@ export class Sandboxes {
         this.d.store.deleteOwing(rec.id, owed);
         this.scheduleDelRetry();
       } else this.d.store.delete(rec.id);
+      this.d.events?.publish(rec.id, rec.id, 'DELETED', rec);
       this.d.log.info({ sandbox: rec.id }, 'sandbox removed');
     });
   }

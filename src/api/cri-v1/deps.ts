@@ -2,6 +2,8 @@ import type { Sandboxes } from '../../sandbox/sandboxes.js';
 import type { Containers } from '../../container/containers.js';
 import type { Images } from '../../image/images.js';
 import type { CniNetwork } from '../../network/cni.js';
+import type { Stats } from '../../container/stats.js';
+import type { EventHub } from '../../events/hub.js';
 
 /** What the v1 services translate onto: the same domain objects the seed's use. */
 export interface V1Deps {
@@ -9,6 +11,8 @@ export interface V1Deps {
   containers: Containers;
   images: Images;
   cni: CniNetwork;
+  stats: Stats;
+  events: EventHub;
   /** The cgroup driver in use: berth manages cgroups through cgroupfs paths. */
   cgroupDriver: 'cgroupfs' | 'systemd';
   /** Runtime handler names RunPodSandbox accepts besides '' (the default). */

@@ -20,6 +20,9 @@ import { updateContainerResources } from './update-container-resources.js';
 import { updatePodSandboxResources } from './update-pod-sandbox-resources.js';
 import { reopenContainerLog } from './reopen-container-log.js';
 import { execSync } from './exec-sync.js';
+import { containerStats, listContainerStats, streamContainerStats } from './container-stats.js';
+import { podSandboxStats, listPodSandboxStats, streamPodSandboxStats } from './pod-sandbox-stats.js';
+import { getContainerEvents } from './get-container-events.js';
 import { notServed, type UnimplementedMethod } from './unimplemented.js';
 
 /** `runtime.v1.RuntimeService`: each call a thin translation onto the domain, in its own file. */
@@ -52,14 +55,14 @@ export function v1RuntimeServiceHandlers(env: RpcEnv, d: V1Deps): RuntimeService
     Exec: no('Exec'),
     Attach: no('Attach'),
     PortForward: no('PortForward'),
-    ContainerStats: no('ContainerStats'),
-    ListContainerStats: no('ListContainerStats'),
-    StreamContainerStats: noStream('StreamContainerStats'),
-    PodSandboxStats: no('PodSandboxStats'),
-    ListPodSandboxStats: no('ListPodSandboxStats'),
-    StreamPodSandboxStats: noStream('StreamPodSandboxStats'),
+    ContainerStats: unary(env, m('ContainerStats'), containerStats(d)),
+    ListContainerStats: unary(env, m('ListContainerStats'), listContainerStats(d)),
+    StreamContainerStats: streaming(env, m('StreamContainerStats'), streamContainerStats(d)),
+    PodSandboxStats: unary(env, m('PodSandboxStats'), podSandboxStats(d)),
+    ListPodSandboxStats: unary(env, m('ListPodSandboxStats'), listPodSandboxStats(d)),
+    StreamPodSandboxStats: streaming(env, m('StreamPodSandboxStats'), streamPodSandboxStats(d)),
     CheckpointContainer: no('CheckpointContainer'),
-    GetContainerEvents: noStream('GetContainerEvents'),
+    GetContainerEvents: streaming(env, m('GetContainerEvents'), getContainerEvents(d)),
     ListMetricDescriptors: no('ListMetricDescriptors'),
     ListPodSandboxMetrics: no('ListPodSandboxMetrics'),
     StreamPodSandboxMetrics: noStream('StreamPodSandboxMetrics'),

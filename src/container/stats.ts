@@ -1,0 +1,286 @@
+import { join } from 'node:path';
+import type { Logger } from '../daemon/log.js';
+import { nowNs } from '../ids.js';
+import type { ContainerRecord } from '../store/container-store.js';
+import type { SandboxRecord } from '../store/sandbox-store.js';
+import type { SandboxFilter, Sandboxes } from '../sandbox/sandboxes.js';
+import type { ContainerFilter, Containers } from './containers.js';
+import { cgroupParentPath, containerCgroupsPath } from './cgroups.js';
+import { readCgroup, type CgroupSample } from '../host/cgroupfs.js';
+import { diskUsage } from '../host/disk-usage.js';
+import { inNetns, netDevOfNetns, netDevOfPid, type InterfaceCounters } from '../host/net-dev.js';
+
+export interface CpuUsage {
+  timestamp: string;
+  usageCoreNanoSeconds: bigint;
+  /** Over the time since the previous sample of the same cgroup; absent until there is one. */
+  usageNanoCores?: number;
+}
+
+export interface MemoryUsage {
+  timestamp: string;
+  usageBytes: number;
+  workingSetBytes: number;
+  rssBytes: number;
+  pageFaults: number;
+  majorPageFaults: number;
+  /** limit - working set; absent when unlimited. */
+  availableBytes?: number;
+}
+
+export interface SwapUsage {
+  timestamp: string;
+  usageBytes: number;
+  availableBytes?: number;
+}
+
+export interface LayerUsage {
+  timestamp: string;
+  mountpoint: string;
+  usedBytes: number;
+  inodesUsed: number;
+}
+
+export interface ContainerUsage {
+  container: ContainerRecord;
+  cpu?: CpuUsage;
+  memory?: MemoryUsage;
+  swap?: SwapUsage;
+  writableLayer?: LayerUsage;
+  processes?: number;
+}
+
+export interface NetworkUsage {
+  timestamp: string;
+  /** The pod's interfaces, loopback left out. */
+  interfaces: InterfaceCounters[];
+}
+
+export interface PodUsage {
+  sandbox: SandboxRecord;
+  cpu?: CpuUsage;
+  memory?: MemoryUsage;
+  swap?: SwapUsage;
+  processes?: { timestamp: string; count: number };
+  network?: NetworkUsage;
+  containers: ContainerUsage[];
+}
+
+export interface StatsDeps {
+  containers: Containers;
+  sandboxes: Sandboxes;
+  log: Logger;
+  /** The filesystem the writable layers are on, as ImageFsInfo names it. */
+  mountpoint: string;
+  /** How often writable layers are measured again (containerd's stats_collect_period is 10 s). */
+  layerIntervalMs?: number;
+}
+
+/** A rate over less time than this is noise: a call this soon after the last repeats the last rate. */
+const MIN_RATE_WINDOW_NS = 1_000_000_000n;
+const LAYER_INTERVAL_MS = 10_000;
+
+interface RateState {
+  usage: bigint;
+  at: bigint;
+  rate?: number;
+}
+
+/**
+ * Resource use of containers and pods, read from their cgroups and the
+ * pod's network namespace at each call. Writable layers are walked in the
+ * background, one at a time, and calls answer with the last figure: a call
+ * for many containers walks no tree.
+ */
+export class Stats {
+  private readonly rates = new Map<string, RateState>();
+  private readonly layers = new Map<string, LayerUsage>();
+  private readonly unmeasured = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private walking: Promise<void> | undefined;
+
+  constructor(private readonly d: StatsDeps) {}
+
+  /** Starts the background measurement of writable layers. */
+  start(): void {
+    this.timer = setInterval(() => void this.measureLayers(), this.d.layerIntervalMs ?? LAYER_INTERVAL_MS);
+    this.timer.unref();
+    void this.measureLayers();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  container(idOrPrefix: string): ContainerUsage {
+    return this.ofContainer(this.d.containers.get(idOrPrefix));
+  }
+
+  containers(f: ContainerFilter): ContainerUsage[] {
+    return this.d.containers.list(f).map((c) => this.ofContainer(c));
+  }
+
+  async pod(idOrPrefix: string): Promise<PodUsage> {
+    return this.ofPod(this.d.sandboxes.get(idOrPrefix));
+  }
+
+  async pods(f: SandboxFilter): Promise<PodUsage[]> {
+    return Promise.all(this.d.sandboxes.list(f).map((s) => this.ofPod(s)));
+  }
+
+  /** What every writable layer takes, from the last background measurement. */
+  writableLayersTotal(): LayerUsage {
+    let usedBytes = 0;
+    let inodesUsed = 0;
+    let timestamp = '0';
+    for (const l of this.layers.values()) {
+      usedBytes += l.usedBytes;
+      inodesUsed += l.inodesUsed;
+      if (BigInt(l.timestamp) > BigInt(timestamp)) timestamp = l.timestamp;
+    }
+    return { timestamp: timestamp === '0' ? nowNs() : timestamp, mountpoint: this.d.mountpoint, usedBytes, inodesUsed };
+  }
+
+  private cgroupOf(c: ContainerRecord): string {
+    const pod = this.d.sandboxes.find(c.sandboxId);
+    return containerCgroupsPath(pod ? this.d.sandboxes.cgroupParent(pod) : '', c.id);
+  }
+
+  private ofContainer(c: ContainerRecord): ContainerUsage {
+    const u: ContainerUsage = { container: c, writableLayer: this.layer(c) };
+    if (c.state !== 'RUNNING') return u;
+    const sample = readCgroup(this.cgroupOf(c));
+    return sample ? { ...u, ...this.fromSample(c.id, sample) } : u;
+  }
+
+  private fromSample(key: string, s: CgroupSample): Pick<ContainerUsage, 'cpu' | 'memory' | 'swap' | 'processes'> {
+    const timestamp = s.timestampNs.toString();
+    const out: Pick<ContainerUsage, 'cpu' | 'memory' | 'swap' | 'processes'> = { processes: s.pids };
+    if (s.cpuUsageNs !== undefined)
+      out.cpu = { timestamp, usageCoreNanoSeconds: s.cpuUsageNs, usageNanoCores: this.rate(key, s.cpuUsageNs, s.monotonicNs) };
+    if (s.memory) {
+      const m = s.memory;
+      out.memory = {
+        timestamp,
+        usageBytes: m.usage,
+        workingSetBytes: m.workingSet,
+        rssBytes: m.rss,
+        pageFaults: m.pageFaults,
+        majorPageFaults: m.majorPageFaults,
+        availableBytes: m.limit !== undefined ? Math.max(0, m.limit - m.workingSet) : undefined,
+      };
+    }
+    if (s.swap) out.swap = { timestamp, usageBytes: s.swap.usage, availableBytes: s.swap.limit !== undefined ? Math.max(0, s.swap.limit - s.swap.usage) : undefined };
+    return out;
+  }
+
+  /** CPU cores used since the previous sample of `key` (kept in memory, one per cgroup). */
+  private rate(key: string, usage: bigint, at: bigint): number | undefined {
+    const prev = this.rates.get(key);
+    if (!prev || usage < prev.usage) {
+      this.rates.set(key, { usage, at });
+      return undefined;
+    }
+    const dt = at - prev.at;
+    if (dt < MIN_RATE_WINDOW_NS) return prev.rate;
+    const rate = Number(((usage - prev.usage) * 1_000_000_000n) / dt);
+    this.rates.set(key, { usage, at, rate });
+    return rate;
+  }
+
+  private layer(c: ContainerRecord): LayerUsage | undefined {
+    const l = this.layers.get(c.id);
+    if (!l && !this.unmeasured.has(c.id)) {
+      // A container the background pass has not reached yet is measured next, still off the call.
+      this.unmeasured.add(c.id);
+      void this.measureLayers([c]);
+    }
+    return l;
+  }
+
+  /** One pass at a time, one tree at a time: many containers never mean many walks at once. */
+  private measureLayers(only?: ContainerRecord[]): Promise<void> {
+    const run = async (prior: Promise<void> | undefined) => {
+      await prior;
+      const all = only ?? this.d.containers.list();
+      if (!only) this.prune(new Set(all.map((c) => c.id)), new Set(this.d.sandboxes.list().map((x) => x.id)));
+      for (const c of all) {
+        try {
+          const u = await diskUsage([join(c.upper, 'upper')]);
+          this.layers.set(c.id, { timestamp: nowNs(), mountpoint: this.d.mountpoint, usedBytes: u.bytes, inodesUsed: u.inodes });
+        } catch (err) {
+          this.d.log.warn({ container: c.id, err: (err as Error).message }, 'measuring a writable layer failed');
+        }
+        this.unmeasured.delete(c.id);
+      }
+    };
+    const p = run(this.walking).finally(() => {
+      if (this.walking === p) this.walking = undefined;
+    });
+    this.walking = p;
+    return p;
+  }
+
+  /** Drops what is kept of containers and pods that are gone. */
+  private prune(containers: Set<string>, pods: Set<string>): void {
+    for (const id of this.layers.keys()) if (!containers.has(id)) this.layers.delete(id);
+    for (const id of this.rates.keys()) if (!(id.startsWith('pod:') ? pods.has(id.slice(4)) : containers.has(id))) this.rates.delete(id);
+  }
+
+  private async ofPod(s: SandboxRecord): Promise<PodUsage> {
+    const containers = this.d.containers.list({ sandboxId: s.id }).map((c) => this.ofContainer(c));
+    const u: PodUsage = { sandbox: s, containers };
+    if (s.state !== 'READY') return u;
+    const parent = this.d.sandboxes.cgroupParent(s);
+    const podSample = parent && cgroupParentPath(parent) !== '/' ? readCgroup(cgroupParentPath(parent)) : undefined;
+    if (podSample) {
+      const own = this.fromSample(`pod:${s.id}`, podSample);
+      Object.assign(u, { cpu: own.cpu, memory: own.memory, swap: own.swap });
+      if (own.processes !== undefined) u.processes = { timestamp: podSample.timestampNs.toString(), count: own.processes };
+    } else Object.assign(u, sumOf(containers));
+    u.network = await this.network(s, containers);
+    return u;
+  }
+
+  /**
+   * The pod's interface counters: read through a running container's
+   * /proc/PID/net (no exec) when one is in the pod's namespace, else by
+   * one nsenter into the pinned namespace.
+   */
+  private async network(s: SandboxRecord, containers: ContainerUsage[]): Promise<NetworkUsage | undefined> {
+    if (s.spec.hostNetwork || !s.netns) return undefined;
+    const timestamp = nowNs();
+    const inside = containers.find((c) => c.container.state === 'RUNNING' && inNetns(c.container.pid, s.netns))?.container.pid;
+    const counters = (inside ? netDevOfPid(inside) : undefined) ?? (await netDevOfNetns(s.netns));
+    return counters ? { timestamp, interfaces: counters.filter((i) => i.name !== 'lo') } : undefined;
+  }
+}
+
+/** A pod without a cgroup of its own: its running containers' figures added up. */
+function sumOf(containers: ContainerUsage[]): Pick<PodUsage, 'cpu' | 'memory' | 'processes'> {
+  const running = containers.filter((c) => c.cpu || c.memory);
+  const timestamp = nowNs();
+  const out: Pick<PodUsage, 'cpu' | 'memory' | 'processes'> = {};
+  if (!running.length) return out;
+  const withCpu = running.filter((c) => c.cpu);
+  if (withCpu.length)
+    out.cpu = {
+      timestamp,
+      usageCoreNanoSeconds: withCpu.reduce((n, c) => n + c.cpu!.usageCoreNanoSeconds, 0n),
+      usageNanoCores: withCpu.every((c) => c.cpu!.usageNanoCores !== undefined) ? withCpu.reduce((n, c) => n + c.cpu!.usageNanoCores!, 0) : undefined,
+    };
+  const withMem = running.filter((c) => c.memory);
+  if (withMem.length) {
+    const sum = (f: (m: MemoryUsage) => number) => withMem.reduce((n, c) => n + f(c.memory!), 0);
+    out.memory = {
+      timestamp,
+      usageBytes: sum((m) => m.usageBytes),
+      workingSetBytes: sum((m) => m.workingSetBytes),
+      rssBytes: sum((m) => m.rssBytes),
+      pageFaults: sum((m) => m.pageFaults),
+      majorPageFaults: sum((m) => m.majorPageFaults),
+    };
+  }
+  out.processes = { timestamp, count: running.reduce((n, c) => n + (c.processes ?? 0), 0) };
+  return out;
+}
