@@ -17,6 +17,8 @@ export interface ExecSession {
   exited: Promise<number>;
   /** Kills the process and everything it started. */
   kill(): void;
+  /** Sets the terminal's size (tty only; a no-op without one). */
+  resize(cols: number, rows: number): void;
 }
 
 /** How long runc exec may outlive the process it ran, once that is killed, before it is killed too. */
@@ -78,7 +80,7 @@ export function startExec(runtime: OciRuntime, id: string, bundle: string, cmd: 
   }).then(cleanup);
   child.stdin!.on('error', () => undefined);
   const kill = () => killSession(killProcess, () => child.kill('SIGKILL'), exited);
-  return { stdout: child.stdout!, stderr: child.stderr!, stdin: child.stdin!, exited, kill };
+  return { stdout: child.stdout!, stderr: child.stderr!, stdin: child.stdin!, exited, kill, resize: () => undefined };
 }
 
 /**
@@ -142,7 +144,13 @@ function ttySession(term: IPty, pidFile: string, cleanup: (code: number) => numb
     },
   });
   const kill = () => killSession(killProcess, () => term.kill('SIGKILL'), exited);
-  return { stdout, stderr: null, stdin, exited, kill };
+  let over = false;
+  void exited.finally(() => (over = true));
+  // runc passes the size of its terminal on to the container's (it handles SIGWINCH).
+  const resize = (cols: number, rows: number) => {
+    if (!over) term.resize(cols, rows);
+  };
+  return { stdout, stderr: null, stdin, exited, kill, resize };
 }
 
 /**

@@ -99,6 +99,11 @@ export class OciRuntime {
     return join(this.exitDir, id);
   }
 
+  /** conmon's attach socket for the container (SOCK_SEQPACKET), named by the `-u` prefix given at create. */
+  attachSocket(id: string): string {
+    return join(this.socketDir, id.slice(0, 20), 'attach');
+  }
+
   /** Starts conmon, which runs `runtime create`; resolves with the container's pid. */
   async create(id: string, name: string, o: CreateOptions): Promise<{ pid: number }> {
     const args = [
