@@ -1,10 +1,33 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { startDaemon } from '../test/helpers/daemon.js';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDaemon, type TestDaemon } from '../test/helpers/daemon.js';
 import { summarise, timeIt, rssMiB, type Figure } from './lib.js';
 
 export function podConfig(name: string, attempt = 0) {
   return { metadata: { name, namespace: 'bench', uid: `uid-${name}`, attempt }, hostname: name.slice(0, 63) };
+}
+
+/**
+ * The processes pods cost the host: those inside a pod's pinned
+ * namespaces, and berthd's children left running; with their RSS in MiB.
+ */
+function podProcesses(d: TestDaemon, ids: string[]): number[] {
+  const key = (path: string) => {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  };
+  const pinned = new Set(ids.flatMap((id) => ['net', 'ipc', 'uts'].map((ns) => key(join(d.state, 'sandboxes', id, ns)))));
+  const found: number[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+      if (ppid === d.proc.pid || ['net', 'ipc', 'uts'].some((ns) => pinned.has(key(`/proc/${pid}/ns/${ns}`)))) found.push(rssMiB(Number(pid)));
+    } catch {
+      // gone while we looked: not the pods'
+    }
+  }
+  return found;
 }
 
 /** Networked pod create (to READY) and stop+remove: sequential and 10 at a time. */
@@ -20,7 +43,9 @@ export async function sandboxBench(): Promise<Figure[]> {
     });
     figures.push(summarise('sandbox', 'create (networked, to READY), sequential', create, 'ms'));
     figures.push(summarise('sandbox', `berthd RSS with ${ids.length} pods`, [rssMiB(d.proc.pid!)], 'MiB'));
-    figures.push(summarise('sandbox', 'helper processes per pod (none: namespaces are pinned)', [0], 'MiB'));
+    const helpers = podProcesses(d, ids);
+    figures.push(summarise('sandbox', `processes in ${ids.length} pods' namespaces or under berthd`, [helpers.length], 'processes'));
+    figures.push(summarise('sandbox', 'helper memory per pod', [helpers.reduce((a, b) => a + b, 0) / ids.length], 'MiB'));
     const removeAll = await timeIt(ids.length, async (i) => {
       await d.rt('StopPodSandbox', { pod_sandbox_id: ids[i] });
       await d.rt('RemovePodSandbox', { pod_sandbox_id: ids[i] });
