@@ -120,7 +120,7 @@ describe('containers', () => {
     try {
       const { out, st } = await f.output(pod, 'main', {
         metadata: { name: 'mounts' },
-        command: ['sh', '-c', 'cat /data/from-host; echo w > /data/written; echo x > /ro/x 2>&1; echo y > /new/y; echo z > /z 2>&1; grep -E " /(data|ro|new) " /proc/mounts | cut -d" " -f2,4 | cut -d, -f1'],
+        command: ['sh', '-c', 'cat /data/from-host; echo w > /data/written; { echo x > /ro/x; } 2>&1; echo y > /new/y; { echo z > /z; } 2>&1; grep -E " /(data|ro|new) " /proc/mounts | cut -d" " -f2,4 | cut -d, -f1'],
         mounts: [
           { container_path: '/data', host_path: host },
           { container_path: '/ro', host_path: host, readonly: true },
