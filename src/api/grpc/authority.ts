@@ -1,10 +1,8 @@
-import { chmodSync, unlinkSync } from 'node:fs';
-import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
-import { basename, dirname, join } from 'node:path';
+import { chmodSync } from 'node:fs';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import hpack from 'hpack.js';
-import { privateDir } from '../../host/private-dir.js';
-import { invalidArgument } from '../../errors.js';
 
 /*
  * Clients of the kubelet 1.2x / crictl 1.26 era (grpc-go before 1.4x) send
@@ -12,21 +10,22 @@ import { invalidArgument } from '../../errors.js';
  * http2 server, resets such a stream with PROTOCOL_ERROR before grpc-js sees
  * it, and neither Node nor grpc-js has an option to turn that check off.
  *
- * So grpc-js listens on a private socket beside berth's (in a 0700 dir), and
- * berth's own socket relays each connection to it. The relay reads the
- * client's first header block: if its `:authority` is valid, the rest of the
- * connection is piped through untouched. Otherwise every header block the
- * client sends is decoded and re-encoded with `:authority` set to
- * `localhost` (what newer grpc-go sends); other frames pass byte for byte,
- * and the server's bytes are never touched. A relay over a second socket
- * costs less per call than handing grpc-js a JS stream (its JSStreamSocket
- * waits a setImmediate after every write).
+ * So berth answers a new connection's preface itself (an empty SETTINGS,
+ * which old grpc-go waits for before it sends a request) and reads up to the
+ * client's first header block and its ACK of those SETTINGS. A valid
+ * `:authority` there: the ACK is dropped, the bytes are put back, and the
+ * socket itself goes to grpc-js through its public connection injector, so
+ * nghttp2 reads it natively and the connection costs nothing more. Otherwise
+ * grpc-js gets a stream in which every header block of the client is
+ * decoded and re-encoded with `:authority: localhost` (what newer grpc-go
+ * sends); other frames pass byte for byte, the server's bytes untouched.
  */
 
 const CLIENT_PREFACE_LENGTH = 24;
 const FRAME_HEADER_LENGTH = 9;
 const HEADERS = 0x1;
 const CONTINUATION = 0x9;
+const WINDOW_UPDATE = 0x8;
 const END_STREAM = 0x1;
 const END_HEADERS = 0x4;
 const PADDED = 0x8;
@@ -241,79 +240,185 @@ export class ClientStreamRewriter {
   }
 }
 
-/** Relays one client connection on berth's socket to grpc-js's private one. */
-function relay(conn: Socket, target: string): void {
-  const up = connect({ path: target, allowHalfOpen: true });
-  const rewriter = new ClientStreamRewriter();
-  const onData = (chunk: Buffer): void => {
+/** A server preface of berth's own: SETTINGS with no parameters, i.e. the defaults. */
+const SERVER_PREFACE = Buffer.from([0, 0, 0, 0x4, 0, 0, 0, 0, 0]);
+const SETTINGS = 0x4;
+const ACK = 0x1;
+/** Enough for a preface, SETTINGS, a window update and the largest header block. */
+const MAX_SNIFF = 2 * MAX_HEADER_BLOCK;
+
+type Verdict = 'native' | 'rewrite';
+
+/**
+ * Reads a connection's first bytes up to the client's first header block
+ * and its ACK of berth's SETTINGS. The ACK belongs to no one downstream:
+ * nghttp2 did not send those SETTINGS and would fail the connection on it.
+ */
+class Handshake {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  private off = CLIENT_PREFACE_LENGTH;
+  private ack: { start: number; end: number } | null = null;
+  private verdict: Verdict | null = null;
+  private blockStream = -1;
+  private fragments: Buffer[] = [];
+
+  /** The verdict and the client's bytes less the ACK once both are known; throws HeaderBlockError. */
+  feed(chunk: Buffer): { verdict: Verdict; bytes: Buffer } | null {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (this.size > MAX_SNIFF) throw new HeaderBlockError(`no header block in the first ${MAX_SNIFF} bytes`);
+    const buf = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks);
+    this.chunks.length = 0;
+    this.chunks.push(buf);
+    while (buf.length - this.off >= FRAME_HEADER_LENGTH) {
+      const length = buf.readUIntBE(this.off, 3);
+      const end = this.off + FRAME_HEADER_LENGTH + length;
+      if (buf.length < end) break;
+      this.frame(buf, buf[this.off + 3], buf[this.off + 4], this.off, end);
+      this.off = end;
+      if (this.verdict && this.ack) {
+        return { verdict: this.verdict, bytes: Buffer.concat([buf.subarray(0, this.ack.start), buf.subarray(this.ack.end)]) };
+      }
+    }
+    return null;
+  }
+
+  private frame(buf: Buffer, type: number, flags: number, start: number, end: number): void {
+    if (type === SETTINGS && flags & ACK && !this.ack) {
+      this.ack = { start, end };
+      return;
+    }
+    if (this.verdict) return;
+    if (type === HEADERS || type === CONTINUATION) {
+      const payload = buf.subarray(start + FRAME_HEADER_LENGTH, end);
+      if (type === HEADERS) {
+        let from = 0;
+        let to = payload.length;
+        if (flags & PADDED) {
+          from = 1;
+          to -= payload[0] ?? 0;
+        }
+        if (flags & PRIORITY) from += 5;
+        if (from > to) throw new HeaderBlockError('HEADERS: padding and priority exceed the payload');
+        this.blockStream = buf.readUInt32BE(start + 5) & 0x7fffffff;
+        this.fragments = [payload.subarray(from, to)];
+      } else {
+        if (this.blockStream < 0) throw new HeaderBlockError('CONTINUATION outside a header block');
+        this.fragments.push(payload);
+      }
+      if (flags & END_HEADERS) this.verdict = authorityIsValid(Buffer.concat(this.fragments)) ? 'native' : 'rewrite';
+      return;
+    }
+    // A ping, a priority, ... before any request: this client is not one
+    // whose authority is known, and the rewriting path serves every client.
+    if (type !== SETTINGS && type !== WINDOW_UPDATE) this.verdict = 'rewrite';
+  }
+}
+
+/** Whether a connection's first header block has no `:authority` or a valid one. */
+function authorityIsValid(block: Buffer): boolean {
+  const decoder = hpack.decompressor.create({ table: { maxSize: CLIENT_TABLE_LIMIT } });
+  let failed = false;
+  decoder.on('error', () => (failed = true));
+  decoder.write(block);
+  decoder.execute();
+  if (failed) throw new HeaderBlockError('the first header block does not decode');
+  for (let h = decoder.read(); h !== null; h = decoder.read()) {
+    if (h.name === ':authority') return VALID_AUTHORITY.test(h.value);
+  }
+  return true;
+}
+
+/**
+ * The socket grpc-js's HTTP/2 server sees for a connection whose header
+ * blocks are rewritten: the client's bytes after the rewriter, its own
+ * bytes written straight to the client's socket.
+ */
+class RewritingSocket extends Duplex {
+  private readonly rewriter = new ClientStreamRewriter();
+
+  constructor(
+    private readonly conn: Socket,
+    first: Buffer,
+  ) {
+    super();
+    this.fromClient(first);
+    conn.on('data', (chunk: Buffer) => this.fromClient(chunk));
+    conn.on('end', () => this.push(null));
+    conn.on('error', (err) => this.destroy(err));
+    conn.on('close', () => this.destroy());
+  }
+
+  private fromClient(chunk: Buffer): void {
     let parts: Buffer[];
     try {
-      parts = rewriter.feed(chunk);
+      parts = this.rewriter.feed(chunk);
     } catch {
       // A client whose header blocks do not decode cannot be served on
       // this connection: nghttp2 would end it with COMPRESSION_ERROR too.
-      conn.destroy();
+      this.destroy();
       return;
     }
     let more = true;
-    // One writev for the pieces of a chunk, not a syscall each.
-    up.cork();
-    for (const part of parts) more = up.write(part);
-    up.uncork();
-    if (rewriter.passthrough) {
-      conn.pause();
-      conn.off('data', onData);
-      conn.off('end', onEnd);
-      conn.pipe(up);
-    } else if (!more) {
-      conn.pause();
-      up.once('drain', () => conn.resume());
+    for (const part of parts) more = this.push(part);
+    if (!more) this.conn.pause();
+  }
+
+  override _read(): void {
+    this.conn.resume();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    if (this.conn.write(chunk)) done();
+    else this.conn.once('drain', () => done());
+  }
+
+  override _final(done: (err?: Error | null) => void): void {
+    this.conn.end(done);
+  }
+
+  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+    this.conn.destroy();
+    done(err);
+  }
+}
+
+function accept(conn: Socket, injector: grpc.ConnectionInjector): void {
+  const handshake = new Handshake();
+  const onData = (chunk: Buffer): void => {
+    let result: { verdict: Verdict; bytes: Buffer } | null;
+    try {
+      result = handshake.feed(chunk);
+    } catch {
+      conn.destroy();
+      return;
+    }
+    if (!result) return;
+    conn.pause();
+    conn.off('data', onData);
+    conn.off('error', onError);
+    if (result.verdict === 'native') {
+      conn.unshift(result.bytes);
+      injector.injectConnection(conn);
+    } else {
+      injector.injectConnection(new RewritingSocket(conn, result.bytes));
     }
   };
-  const onEnd = (): void => {
-    up.end();
+  const onError = (): void => {
+    conn.destroy();
   };
+  conn.on('error', onError);
   conn.on('data', onData);
-  conn.on('end', onEnd);
-  up.pipe(conn);
-  conn.on('error', () => up.destroy());
-  up.on('error', () => conn.destroy());
-  conn.on('close', () => up.destroy());
-  up.on('close', () => conn.destroy());
+  conn.write(SERVER_PREFACE);
 }
 
 const listeners = new WeakMap<grpc.Server, NetServer>();
 
-function unlinkIfPresent(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-}
-
-/** Longest path a unix socket can be bound at (sun_path less its NUL). */
-const MAX_SOCKET_PATH = 107;
-
-/**
- * Serves `server` on the unix socket at `path` (mode 0660) through the
- * authority relay; grpc-js itself listens on `.NAME.grpc/sock` beside it,
- * in a dir only root can enter.
- */
+/** Serves `server` on the unix socket at `path` (mode 0660) through the authority handshake. */
 export async function listenUnix(server: grpc.Server, path: string): Promise<void> {
-  const dir = join(dirname(path), `.${basename(path)}.grpc`);
-  const direct = join(dir, 'sock');
-  if (Buffer.byteLength(direct) > MAX_SOCKET_PATH) {
-    throw invalidArgument(`socket ${path}: berthd also listens at ${direct}, longer than the ${MAX_SOCKET_PATH} bytes a unix socket path may have; choose a shorter socket path`);
-  }
-  privateDir(dir);
-  // Left by a daemon that died: the caller already made sure no live one
-  // serves `path`, and this name belongs to `path` alone.
-  unlinkIfPresent(direct);
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix:${direct}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
-  );
-  const listener = createServer({ allowHalfOpen: true }, (conn) => relay(conn, direct));
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const listener = createServer((conn) => accept(conn, injector));
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
     listener.listen(path, () => {
