@@ -174,6 +174,10 @@ describe('v1 domain: mounts, devices, resources', () => {
       d.containers.create(pod, d.ctr('swap', ['true'], { resources: { ...d.ctr('x', []).resources, memoryLimit: 64 << 20, memorySwapLimit: 32 << 20 } })),
       kind('INVALID_ARGUMENT', /memory plus swap/),
     );
+    await assert.rejects(
+      d.containers.create(pod, d.ctr('cpuset', ['true'], { resources: { ...d.ctr('x', []).resources, cpusetCpus: '0;echo' } })),
+      kind('INVALID_ARGUMENT', /cpuset_cpus/),
+    );
     if (existsSync('/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes'))
       await assert.rejects(
         d.containers.create(pod, d.ctr('swap-only', ['true'], { resources: { ...d.ctr('x', []).resources, memorySwapLimit: 32 << 20 } })),

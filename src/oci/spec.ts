@@ -63,6 +63,9 @@ function defaultMounts(privileged: boolean): OciMount[] {
   ];
 }
 
+/** The kernel's list format for cpuset.cpus and cpuset.mems. */
+const CPU_LIST = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
+
 const PROPAGATION = { private: 'rprivate', rslave: 'rslave', rshared: 'rshared' } as const;
 
 function bind(destination: string, source: string, readonly: boolean, propagation: keyof typeof PROPAGATION = 'private', recursiveRo = false): OciMount {
@@ -88,6 +91,8 @@ export function ociResources(r: ResourcesSpec): Record<string, unknown> {
   if (r.cpuShares > 0) cpu.shares = r.cpuShares;
   if (r.cpuQuota > 0) cpu.quota = r.cpuQuota;
   if (r.cpuPeriod > 0) cpu.period = r.cpuPeriod;
+  for (const [what, list] of [['cpuset_cpus', r.cpusetCpus], ['cpuset_mems', r.cpusetMems]])
+    if (list && !CPU_LIST.test(list)) throw invalidArgument(`${what} ${quote(list)} is not a list such as 0-3,6`);
   if (r.cpusetCpus) cpu.cpus = r.cpusetCpus;
   if (r.cpusetMems) cpu.mems = r.cpusetMems;
   if (Object.keys(cpu).length) out.cpu = cpu;
