@@ -19,6 +19,7 @@ import { clampOomScoreAdj, containerCgroupsPath } from './cgroups.js';
 import type { ContainerSpec, ResourcesSpec } from './spec.js';
 import { mergeResources, writeBundleResources } from './update-resources.js';
 import { startExec, killStaleExecs, type ExecSession } from './exec.js';
+import { attachContainer, type AttachSession } from './attach.js';
 import { prepareContainerLog } from './log-file.js';
 import { killAndRemoveCgroup } from '../host/cgroupfs.js';
 import { inContainerCgroup, isMonitorOf } from '../host/processes.js';
@@ -145,6 +146,13 @@ export class Containers {
       if (!set!.size) this.execs.delete(rec.id);
     });
     return session;
+  }
+
+  /** Attaches to a RUNNING container's own stdio, as conmon holds it; the container carries on after. */
+  attach(idOrPrefix: string): AttachSession {
+    const rec = this.get(idOrPrefix);
+    if (rec.state !== 'RUNNING') throw failedPrecondition(`container ${rec.id} is ${rec.state}, not RUNNING`);
+    return attachContainer(this.rt(rec).attachSocket(rec.id), rec.bundle, { tty: rec.spec.tty, stdin: rec.spec.stdin });
   }
 
   /** The runtime of the container's pod's handler; its exits still come through the one exit dir. */

@@ -31,9 +31,10 @@ import { Containers } from '../container/containers.js';
 import { OciRuntime } from '../oci/runtime.js';
 import { Stats } from '../container/stats.js';
 import { EventHub } from '../events/hub.js';
+import { StreamingServer } from '../api/streaming/server.js';
 
 /** CRI v1's two services, on the same domain objects as the seed's. */
-function v1Services(env: RpcEnv, cfg: Config, domain: Pick<V1Deps, 'sandboxes' | 'containers' | 'images' | 'cni' | 'stats' | 'events'>) {
+function v1Services(env: RpcEnv, cfg: Config, domain: Pick<V1Deps, 'sandboxes' | 'containers' | 'images' | 'cni' | 'stats' | 'events' | 'streaming'>) {
   const deps: V1Deps = {
     ...domain,
     cgroupDriver: 'cgroupfs',
@@ -56,6 +57,7 @@ export class Berthd {
     private readonly containers: Containers,
     private readonly stats: Stats,
     private readonly events: EventHub,
+    private readonly streaming: StreamingServer,
   ) {}
 
   static async start(cfg: Config, log: Logger): Promise<Berthd> {
@@ -67,6 +69,7 @@ export class Berthd {
     chmodSync(cfg.state, 0o711);
     mkdirSync(dirname(cfg.socket), { recursive: true, mode: 0o711 });
     const db = openDatabase(join(cfg.root, 'berth.db'));
+    let streaming: StreamingServer | undefined;
     try {
       await claimSocket(cfg.socket);
       const containerStore = new ContainerStore(db);
@@ -127,18 +130,20 @@ export class Berthd {
       images.recover();
       await sandboxes.recover();
       void sandboxes.checkNetworks();
+      streaming = await StreamingServer.start(cfg.stream_address, cfg.stream_port, log);
       const server = await listenGrpc(cfg.socket, {
         runtime: runtimeServiceHandlers(env, { sandboxes, containers }),
         image: imageServiceHandlers(env, images),
         progress: progressServiceHandlers(env, progress),
         info: containerInfoHandlers(env, containers),
-        ...v1Services(env, cfg, { sandboxes, containers, images, cni, stats, events }),
+        ...v1Services(env, cfg, { sandboxes, containers, images, cni, stats, events, streaming }),
       });
       events.serving();
       stats.start();
       log.info({ socket: cfg.socket, root: cfg.root, state: cfg.state }, 'berthd serving');
-      return new Berthd(cfg, log, db, server, metrics, sandboxes, containers, stats, events);
+      return new Berthd(cfg, log, db, server, metrics, sandboxes, containers, stats, events, streaming);
     } catch (err) {
+      await streaming?.close();
       db.close();
       throw err;
     }
@@ -150,6 +155,7 @@ export class Berthd {
     this.events.close();
     this.stats.close();
     await shutdownGrpc(this.server, this.cfg.shutdown_grace_seconds * 1000);
+    await this.streaming.close();
     this.metrics.close();
     this.sandboxes.close();
     this.containers.close();

@@ -52,6 +52,15 @@ export const CONFIG_SCHEMA = z
     state: absolutePath.default('/run/berth').meta({ cli: { flag: '--state <dir>', help: 'runtime state that a reboot wipes' } }),
     log_level: z.enum(LOG_LEVELS).default('info').meta({ cli: { flag: '--log-level <level>', help: `log level (${LOG_LEVELS.join(', ')})` } }),
     metrics_address: z.string().default('').meta({ cli: { flag: '--metrics-address <host:port>', help: 'serve Prometheus metrics at http://host:port/metrics' } }),
+    // Exec, Attach and PortForward answer with URLs here; as containerd, loopback and a free port unless set.
+    stream_address: z.string().min(1).default('127.0.0.1').meta({ cli: { flag: '--stream-address <ip>', help: 'address of the streaming server (exec, attach, port-forward)' } }),
+    stream_port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(0)
+      .meta({ cli: { flag: '--stream-port <port>', help: 'port of the streaming server; 0 picks a free one' } }),
     // crun refuses hybrid cgroup hosts, which are common; runc handles them.
     runtime: z.string().min(1).default('runc').meta({ cli: { flag: '--runtime <path>', help: 'OCI runtime binary, runc or crun' } }),
     /** CRI runtime_handler names a pod may ask for, each with its OCI runtime binary ('' is `runtime`). */

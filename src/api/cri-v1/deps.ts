@@ -2,6 +2,7 @@ import type { Sandboxes } from '../../sandbox/sandboxes.js';
 import type { Containers } from '../../container/containers.js';
 import type { Images } from '../../image/images.js';
 import type { CniNetwork } from '../../network/cni.js';
+import type { StreamingServer } from '../streaming/server.js';
 import type { Stats } from '../../container/stats.js';
 import type { EventHub } from '../../events/hub.js';
 
@@ -11,6 +12,8 @@ export interface V1Deps {
   containers: Containers;
   images: Images;
   cni: CniNetwork;
+  /** Where Exec, Attach and PortForward send their clients. */
+  streaming: StreamingServer;
   stats: Stats;
   events: EventHub;
   /** The cgroup driver in use: berth manages cgroups through cgroupfs paths. */

@@ -20,6 +20,9 @@ import { updateContainerResources } from './update-container-resources.js';
 import { updatePodSandboxResources } from './update-pod-sandbox-resources.js';
 import { reopenContainerLog } from './reopen-container-log.js';
 import { execSync } from './exec-sync.js';
+import { exec } from './exec.js';
+import { attach } from './attach.js';
+import { portForward } from './port-forward.js';
 import { containerStats, listContainerStats, streamContainerStats } from './container-stats.js';
 import { podSandboxStats, listPodSandboxStats, streamPodSandboxStats } from './pod-sandbox-stats.js';
 import { getContainerEvents } from './get-container-events.js';
@@ -52,9 +55,9 @@ export function v1RuntimeServiceHandlers(env: RpcEnv, d: V1Deps): RuntimeService
     UpdatePodSandboxResources: unary(env, m('UpdatePodSandboxResources'), updatePodSandboxResources(d)),
     ReopenContainerLog: unary(env, m('ReopenContainerLog'), reopenContainerLog(d)),
     ExecSync: unary(env, m('ExecSync'), execSync(d)),
-    Exec: no('Exec'),
-    Attach: no('Attach'),
-    PortForward: no('PortForward'),
+    Exec: unary(env, m('Exec'), exec(d)),
+    Attach: unary(env, m('Attach'), attach(d)),
+    PortForward: unary(env, m('PortForward'), portForward(d)),
     ContainerStats: unary(env, m('ContainerStats'), containerStats(d)),
     ListContainerStats: unary(env, m('ListContainerStats'), listContainerStats(d)),
     StreamContainerStats: streaming(env, m('StreamContainerStats'), streamContainerStats(d)),
