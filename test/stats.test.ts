@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import type * as grpc from '@grpc/grpc-js';
 import { PodFixture } from './helpers/pod.js';
 import { startDaemon, type TestDaemon } from './helpers/daemon.js';
-import { v1rt } from './helpers/v1.js';
+import { v1rt, v1img } from './helpers/v1.js';
 import { EventHub, type RuntimeEvent } from '../src/events/hub.js';
 
 interface U64 {
@@ -171,6 +171,14 @@ describe('stats', () => {
     assert.ok(num(st.writable_layer!.used_bytes) < 14 * MiB, `used ${st.writable_layer!.used_bytes.value}`);
     assert.ok(num(st.writable_layer!.inodes_used) >= 5, 'upper dir, /written, /d, /d/e, /d/e/f');
     assert.equal(st.writable_layer!.fs_id.mountpoint, f.d.root);
+    // ImageFsInfo names the writable layers' filesystem too: the same one, holding at least this layer.
+    const fs = await v1img<{ image_filesystems: { fs_id: { mountpoint: string } }[]; container_filesystems: { fs_id: { mountpoint: string }; used_bytes: U64 }[] }>(
+      f.d,
+      'ImageFsInfo',
+      {},
+    );
+    assert.equal(fs.container_filesystems[0].fs_id.mountpoint, fs.image_filesystems[0].fs_id.mountpoint);
+    assert.ok(num(fs.container_filesystems[0].used_bytes) >= num(st.writable_layer!.used_bytes));
   });
 
   test('ListContainerStats selects by id, pod and labels', async () => {

@@ -8,8 +8,9 @@ const MAX_AGE_MS = 10_000;
 
 /**
  * What berth's image store takes on its filesystem: blobs and unpacked
- * layers, counted as `du` would. Containers' writable layers live on the
- * same filesystem, so there is no separate container filesystem to report.
+ * layers, counted as `du` would; and what containers' writable layers
+ * take, from the background measurement the stats use. Both are on the
+ * same filesystem, so both name the same mountpoint (no split image fs).
  */
 export function imageFsInfo(d: V1Deps) {
   let last: { usage: DiskUsage; at: number; timestamp: string } | undefined;
@@ -21,6 +22,7 @@ export function imageFsInfo(d: V1Deps) {
   return async (): Promise<ImageFsInfoResponse> => {
     if (!last || Date.now() - last.at > MAX_AGE_MS) await measure();
     const { usage, timestamp } = last!;
+    const layers = d.stats.writableLayersTotal();
     return {
       image_filesystems: [
         {
@@ -28,6 +30,14 @@ export function imageFsInfo(d: V1Deps) {
           fs_id: { mountpoint: d.imageFs.mountpoint },
           used_bytes: { value: usage.bytes },
           inodes_used: { value: usage.inodes },
+        },
+      ],
+      container_filesystems: [
+        {
+          timestamp: layers.timestamp,
+          fs_id: { mountpoint: d.imageFs.mountpoint },
+          used_bytes: { value: layers.usedBytes },
+          inodes_used: { value: layers.inodesUsed },
         },
       ],
     };
