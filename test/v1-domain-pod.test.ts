@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Domain } from './helpers/domain.js';
 import { BerthError, type ErrorKind } from '../src/errors.js';
 import { PidHolders } from '../src/sandbox/pid-holder.js';
+import { SandboxStore } from '../src/store/sandbox-store.js';
 
 const kind = (k: ErrorKind, re?: RegExp) => (err: unknown) => {
   assert.ok(err instanceof BerthError, `not a BerthError: ${String(err)}`);
@@ -60,6 +61,17 @@ describe('v1 domain: pods', () => {
     await d.sandboxes.remove(pod);
     await d.sandboxes.remove(pod2);
     assert.equal(holderState(pod2), undefined);
+  });
+
+  test('pid POD: a create cut short by a crash is undone at start, holder and pinned namespace included', async () => {
+    const pod = await d.sandboxes.create(d.pod('pid-crash', { podPid: true }));
+    // What a crash before READY leaves: the intent row, with the holder already running.
+    const store = new SandboxStore(d.db);
+    store.save({ ...store.get(pod)!, state: 'creating' });
+    d = await d.restart();
+    assert.equal(holderState(pod), undefined, 'the holder is gone');
+    assert.ok(!existsSync(join(d.base, 'state', 'sandboxes', pod)), 'pinned namespace and bundle are gone');
+    assert.equal(d.sandboxes.find(pod), undefined);
   });
 
   test('pods that do not ask for pid POD start no process', async () => {
