@@ -549,6 +549,9 @@ describe('CRI v1', () => {
       }
       const json = JSON.parse((await berthctl(f.d.socket, ['pods', '--label', 'via=ctl', '-o', 'json'])).stdout) as { state: string }[];
       assert.deepEqual(json.map((p) => p.state), ['SANDBOX_READY'], 'v1 JSON shows zero-valued fields');
+      const info = JSON.parse((await berthctl(f.d.socket, ['info'])).stdout) as { status: { conditions: { type: string }[] }; config: { root: string } };
+      assert.deepEqual(info.status.conditions.map((c) => c.type), ['RuntimeReady', 'NetworkReady']);
+      assert.equal(info.config.root, f.d.root);
       const run = await berthctl(f.d.socket, ['exec', '-s', id, 'sh', '-c', 'echo out; echo err >&2; exit 4']);
       assert.deepEqual([run.code, run.stdout, run.stderr], [4, 'out\n', 'err\n']);
       const slow = await berthctl(f.d.socket, ['exec', '-s', '--timeout', '1', id, 'sleep', '20']);

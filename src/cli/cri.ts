@@ -161,6 +161,7 @@ const V1_CONTAINER_STATE: Record<string, ContainerState> = {
 /** Expects clients made with v1 defaults (connectClients(…, true)): every field present. */
 export function v1Cri(c: Clients, timeoutMs: number): Cri & {
   execSync(id: string, cmd: string[], timeoutSec: number): Promise<{ stdout: Buffer; stderr: Buffer; exit_code: number }>;
+  status(): Promise<{ status: unknown; info: Record<string, string> }>;
 } {
   const u = caller(timeoutMs);
   const rt = <Res>(name: string, req: object) => u<Res>(c.v1Runtime, name, req);
@@ -223,6 +224,7 @@ export function v1Cri(c: Clients, timeoutMs: number): Cri & {
     listImages: async (ref) => (await img<{ images: ImageRow[] }>('ListImages', ref ? { filter: { image: { image: ref } } } : {})).images,
     imageStatus: async (ref) => (await img<{ image?: ImageRow | null }>('ImageStatus', { image: { image: ref } })).image ?? undefined,
     removeImage: async (ref) => void (await img('RemoveImage', { image: { image: ref } })),
+    status: () => rt('Status', { verbose: true }),
     execSync: (id, cmd, timeout) =>
       // The call's own deadline leaves the runtime's timeout room to answer first.
       call(c.v1Runtime, (c.v1Runtime as unknown as Record<string, never>).ExecSync, { container_id: id, cmd, timeout }, timeout ? timeout * 1000 + 10_000 : timeoutMs),
