@@ -10,6 +10,7 @@ import { MASKED_PATHS, READONLY_PATHS } from '../oci/spec.js';
 import { cleanRuntimeError } from '../oci/runtime.js';
 
 const MS_BIND = 4096;
+const START_TIMEOUT_MS = 60_000;
 /** The uid and gid the holder runs as when the pod names none: the pause image's. */
 const NOBODY = 65535;
 
@@ -125,8 +126,16 @@ export class PidHolders {
         const child = spawn(this.s.runtime, [`--root=${this.s.runtimeRoot}`, '--log', log, 'run', '--detach', '--bundle', bundle, '--pid-file', pidFile, id], {
           stdio: 'ignore',
         });
-        child.once('error', reject);
-        child.once('exit', (c) => resolve(c ?? 1));
+        // A runtime that hangs would hold the pod's lock for ever.
+        const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
+        child.once('error', (err) => {
+          clearTimeout(timer);
+          reject(err);
+        });
+        child.once('exit', (c) => {
+          clearTimeout(timer);
+          resolve(c ?? 1);
+        });
       });
       if (code !== 0) {
         const text = existsSync(log) ? readFileSync(log, 'utf8').slice(-4000) : '';
@@ -146,7 +155,12 @@ export class PidHolders {
   /** True while the holder runs; a pod whose holder died cannot start containers in its namespace. */
   async running(sandboxId: string): Promise<boolean> {
     const r = await this.run(['state', PidHolders.containerId(sandboxId)]);
-    return r.code === 0 && (JSON.parse(r.stdout) as { status: string }).status === 'running';
+    if (r.code !== 0) return false;
+    try {
+      return (JSON.parse(r.stdout) as { status?: string }).status === 'running';
+    } catch {
+      return false;
+    }
   }
 
   /** Kills the holder (and with it, as PID 1, everything left in the namespace) and deletes it from runc. */
