@@ -47,9 +47,14 @@ export function printTable(figures: Figure[]): void {
 }
 
 export function writeResults(figures: Figure[]): string {
+  return writeResultFile({ at: new Date().toISOString(), figures });
+}
+
+/** bench/results/latest.json, whatever the run measured. */
+export function writeResultFile(result: object): string {
   const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = dir + 'latest.json';
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), figures }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
   return file;
 }

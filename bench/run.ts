@@ -1,4 +1,6 @@
+import { parseArgs } from 'node:util';
 import { printTable, writeResults, type Figure } from './lib.js';
+import { againstContainerd } from './against-containerd.js';
 import { daemonBench } from './daemon.bench.js';
 import { imageBench } from './image.bench.js';
 import { sandboxBench } from './sandbox.bench.js';
@@ -14,8 +16,32 @@ const SECTIONS: Record<string, () => Promise<Figure[]>> = {
   exec: execBench,
 };
 
+/**
+ * `npm run bench [-- SECTION...]`: berth alone, by section.
+ * `npm run bench -- --against containerd [--n 30] [--seccomp unconfined] [--list-pods 100]`:
+ * berth and a private containerd side by side, as ratios.
+ */
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const { values, positionals: only } = parseArgs({
+    allowPositionals: true,
+    options: {
+      against: { type: 'string' },
+      n: { type: 'string', default: '30' },
+      seccomp: { type: 'string', default: 'runtime-default' },
+      'list-pods': { type: 'string', default: '100' },
+    },
+  });
+  if (values.against !== undefined) {
+    if (values.against !== 'containerd') throw new Error(`--against ${values.against}: only containerd is known`);
+    const n = Number(values.n);
+    const listPods = Number(values['list-pods']);
+    if (!Number.isInteger(n) || n < 2) throw new Error(`--n ${values.n}: an integer of at least 2`);
+    if (!Number.isInteger(listPods) || listPods < 1) throw new Error(`--list-pods ${values['list-pods']}: a positive integer`);
+    const seccomp = ({ 'runtime-default': 'RuntimeDefault', unconfined: 'Unconfined' } as const)[values.seccomp as 'runtime-default' | 'unconfined'];
+    if (!seccomp) throw new Error(`--seccomp ${values.seccomp}: runtime-default or unconfined`);
+    await againstContainerd({ n, seccomp, listPods });
+    return;
+  }
   const figures: Figure[] = [];
   for (const [name, run] of Object.entries(SECTIONS)) {
     if (only.length && !only.includes(name)) continue;
