@@ -1,10 +1,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type * as grpc from '@grpc/grpc-js';
 import { PodFixture } from './helpers/pod.js';
-import { startDaemon, type TestDaemon } from './helpers/daemon.js';
+import { startDaemon, berthctl, BERTHCTL, type TestDaemon } from './helpers/daemon.js';
 import { v1rt, v1img } from './helpers/v1.js';
 import { EventHub, type RuntimeEvent } from '../src/events/hub.js';
 
@@ -218,6 +218,55 @@ describe('stats', () => {
     assert.ok(num(st.linux.memory!.working_set_bytes) >= 48 * MiB, 'the pod sums its containers (the mem container holds 48 MiB)');
     const listed = (await v1rt<{ stats: V1PodStats[] }>(f.d, 'ListPodSandboxStats', { filter: { id: pod } })).stats;
     assert.deepEqual(listed.map((s) => s.attributes.id), [pod]);
+  });
+});
+
+describe('berthctl', () => {
+  test('stats and statsp print crictl`s columns with measured figures; events follows the stream', async () => {
+    const f = await PodFixture.start('10.123.74.0/24');
+    const ev = spawn(process.execPath, [BERTHCTL, '-r', f.d.socket, 'events'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let evOut = '';
+    ev.stdout.on('data', (d: Buffer) => (evOut += d.toString()));
+    try {
+      // berthctl follows from when it has subscribed: probe pods until one shows.
+      await until('berthctl events to subscribe', async () => {
+        const probe = await f.pod(`probe-${Date.now()}`);
+        await sleep(300);
+        return evOut.includes(probe.slice(0, 13)) ? true : undefined;
+      });
+      const pod = await f.pod('ctl');
+      const id = await f.run(pod, { metadata: { name: 'filler' }, command: ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/f bs=1M count=20 2>/dev/null; sleep 1000'] });
+      await until('the fill', async () => (num((await ctrStats(f.d, id)).memory?.working_set_bytes) >= 20 * MiB ? true : undefined));
+      const st = await berthctl(f.d.socket, ['stats', id]);
+      assert.equal(st.code, 0, st.stderr);
+      const [head, row] = st.stdout.trim().split('\n');
+      assert.match(head, /^CONTAINER\s+NAME\s+CPU %\s+MEM\s+DISK\s+INODES$/);
+      assert.match(row, new RegExp(`^${id.slice(0, 13)}\\s+filler\\s+\\d+\\.\\d\\d\\s+2\\d\\.\\dMB\\s+`));
+      const sp = await berthctl(f.d.socket, ['statsp', pod]);
+      assert.equal(sp.code, 0, sp.stderr);
+      assert.match(sp.stdout, new RegExp(`^ctl\\s+${pod.slice(0, 13)}\\s+\\d+\\.\\d\\d\\s+2\\d\\.\\dMB`, 'm'));
+      await f.d.rt('RemovePodSandbox', { pod_sandbox_id: pod });
+      await until('the events', () => (/DELETED\s+\S+\s+pod \S+ \(sandbox\)/.test(evOut) ? true : undefined), 10_000);
+      const ours = [pod, id].map((x) => x.slice(0, 13));
+      const lines = evOut
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/).slice(1, 3).join(' '))
+        .filter((l) => ours.includes(l.split(' ')[1]));
+      assert.deepEqual(lines, [
+        `CREATED ${pod.slice(0, 13)}`,
+        `STARTED ${pod.slice(0, 13)}`,
+        `CREATED ${id.slice(0, 13)}`,
+        `STARTED ${id.slice(0, 13)}`,
+        `STOPPED ${id.slice(0, 13)}`,
+        `DELETED ${id.slice(0, 13)}`,
+        `STOPPED ${pod.slice(0, 13)}`,
+        `DELETED ${pod.slice(0, 13)}`,
+      ]);
+    } finally {
+      ev.kill();
+      await f.dispose();
+    }
   });
 });
 

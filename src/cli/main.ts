@@ -8,6 +8,7 @@ import { table, ago, bytes, shortId } from './format.js';
 import { watchPull } from './pull-progress.js';
 import { runExec } from './exec.js';
 import { printLogs } from './logs.js';
+import { followEvents, printContainerStats, printPodStats } from './stats.js';
 import { statusName } from '../api/grpc/status.js';
 import type { AuthFields } from './cri.js';
 
@@ -248,6 +249,31 @@ program
     process.stderr.write(res.stderr);
     process.exitCode = res.exit_code;
   });
+
+// ---- resource use and events (CRI v1)
+
+for (const [name, what, print] of [
+  ['stats', 'containers: CPU %, memory working set, writable layer', printContainerStats],
+  ['statsp', 'pods: CPU %, memory working set, network bytes', printPodStats],
+] as const)
+  program
+    .command(name)
+    .description(`Resource use of ${what}`)
+    .argument('[id]', name === 'stats' ? 'container id' : 'pod id')
+    .option('-p, --pod <pod-id>', 'stats: only this pod`s containers')
+    .option('--label <key=value>', 'label selector, repeatable', collect)
+    .option('-w, --watch', 'refresh until interrupted')
+    .option('-s, --seconds <n>', 'seconds between the two samples a CPU % is taken over', Number, 1)
+    .addOption(outputOption())
+    .action(async (id: string | undefined, o: { pod?: string; label?: string[]; watch?: boolean; seconds: number; output: Output }) =>
+      print(api().v1Runtime, { id, podId: o.pod, labels: labelPairs(o.label) }, { json: o.output === 'json', watch: !!o.watch, seconds: o.seconds, timeoutMs: timeoutMs() }),
+    );
+
+program
+  .command('events')
+  .description('Follow container and pod lifecycle events (CRI v1 GetContainerEvents)')
+  .addOption(outputOption())
+  .action(async (o: { output: Output }) => followEvents(api().v1Runtime, o.output === 'json'));
 
 // ---- images
 

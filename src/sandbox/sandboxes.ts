@@ -309,7 +309,9 @@ export class Sandboxes {
         this.d.store.deleteOwing(rec.id, owed);
         this.scheduleDelRetry();
       } else this.d.store.delete(rec.id);
-      this.d.events?.publish(rec.id, rec.id, 'DELETED', rec);
+      // A READY pod removed stops on the way, as a stop then remove would say.
+      if (rec.state === 'READY') this.d.events?.publish(rec.id, rec.id, 'STOPPED', { ...rec, state: 'NOTREADY' });
+      this.d.events?.publish(rec.id, rec.id, 'DELETED', { ...rec, state: 'NOTREADY' });
       this.d.log.info({ sandbox: rec.id }, 'sandbox removed');
     });
   }
