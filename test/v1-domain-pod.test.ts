@@ -33,6 +33,8 @@ describe('v1 domain: pods', () => {
     const pod = await d.sandboxes.create(d.pod('pidpod', { podPid: true }));
     const holder = holderState(pod);
     assert.equal(holder?.status, 'running');
+    const own = Number(readFileSync('/proc/self/oom_score_adj', 'utf8'));
+    assert.equal(Number(readFileSync(`/proc/${holder!.pid}/oom_score_adj`, 'utf8')), Math.max(-998, own), 'the OOM killer spares the holder as it spares pause');
     const a = await d.containers.create(pod, d.ctr('a', ['sleep', '1000']));
     await d.containers.start(a);
     const script = 'cat /proc/1/cmdline; echo; for p in /proc/[0-9]*; do tr "\\0" " " < $p/cmdline; echo; done | grep -c "^sleep 1000"; sh -c "sleep 0.2 &"; sleep 1; grep -l "^[0-9]* ([^)]*) Z" /proc/[0-9]*/stat | wc -l';

@@ -8,9 +8,11 @@ import { failedPrecondition, internal } from '../errors.js';
 import { defaultSeccompProfile } from '../oci/seccomp.js';
 import { MASKED_PATHS, READONLY_PATHS } from '../oci/spec.js';
 import { cleanRuntimeError } from '../oci/runtime.js';
+import { clampOomScoreAdj } from '../container/cgroups.js';
 
 const MS_BIND = 4096;
 const START_TIMEOUT_MS = 60_000;
+const HOLDER_OOM_SCORE_ADJ = -998;
 /** The uid and gid the holder runs as when the pod names none: the pause image's. */
 const NOBODY = 65535;
 
@@ -90,6 +92,8 @@ export class PidHolders {
         cwd: '/',
         capabilities: { bounding: [], effective: [], permitted: [] },
         noNewPrivileges: true,
+        // If the OOM killer took PID 1, every process of the pod would go with it (containerd gives pause -998).
+        oomScoreAdj: clampOomScoreAdj(HOLDER_OOM_SCORE_ADJ),
       },
       root: { path: this.rootfs, readonly: true },
       mounts: [
