@@ -237,12 +237,25 @@ describe('clients that send the socket path as :authority', () => {
     const session = http2.connect('http://localhost', { createConnection: () => sock });
     try {
       await new Promise<void>((resolve, reject) => session.ping((err) => (err ? reject(err) : resolve())));
-      for (const authority of [d.socket, 'localhost', d.socket]) {
+      for (const authority of ['localhost', d.socket, 'localhost']) {
         const r = await h2Version(session, authority);
         assert.equal(r.grpcStatus, '0', `authority ${authority}: rst ${r.rst}`);
       }
       const frames = sock.frames();
       assert.ok(frames.findIndex((f) => f.type === 6) < frames.findIndex((f) => f.type === 1), 'the ping did not come first');
+    } finally {
+      session.destroy();
+    }
+  });
+
+  test('a connection whose first :authority is valid goes to nghttp2 itself (a later invalid one is reset there)', { timeout: 120_000 }, async () => {
+    const session = http2.connect('http://localhost', { createConnection: () => connect(d.socket) });
+    try {
+      const first = await h2Version(session, 'localhost');
+      assert.equal(first.grpcStatus, '0');
+      // Not rewritten any more: what a gRPC channel, which keeps its authority, never does.
+      const later = await h2Version(session, d.socket);
+      assert.equal(later.rst, http2.constants.NGHTTP2_PROTOCOL_ERROR);
     } finally {
       session.destroy();
     }

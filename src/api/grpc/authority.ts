@@ -49,11 +49,9 @@ const CLIENT_TABLE_LIMIT = 65_536;
 const VALID_AUTHORITY = /^[A-Za-z0-9\-._~!$&'()*+,;=:@[\]%]*$/;
 const UNIX_AUTHORITY = 'localhost';
 
-export class HeaderBlockError extends Error {}
+class HeaderBlockError extends Error {}
 
 interface PendingBlock {
-  /** The frames as the client sent them, for a first block that needs no rewrite. */
-  raw: Buffer[];
   streamId: number;
   endStream: boolean;
   priority: Buffer | null;
@@ -83,14 +81,7 @@ function writeLiteral(out: Buffer, off: number, latin1: string): number {
  * every block (a size update to 0), so the server's decoder holds nothing
  * whatever SETTINGS_HEADER_TABLE_SIZE it announces.
  */
-export class ClientStreamRewriter {
-  /**
-   * Set when the first header block needed no rewrite: the client's HPACK
-   * state then is the server's, and every later byte can pass as it is.
-   * (A gRPC channel sends one authority on all its streams.)
-   */
-  passthrough = false;
-  private firstBlock = true;
+class ClientStreamRewriter {
   private prefaceLeft = CLIENT_PREFACE_LENGTH;
   private passLeft = 0;
   private pending: Buffer | null = null;
@@ -104,7 +95,6 @@ export class ClientStreamRewriter {
 
   /** The bytes to send on for `chunk`; throws HeaderBlockError on a broken header block. */
   feed(chunk: Buffer): Buffer[] {
-    if (this.passthrough) return [chunk];
     const out: Buffer[] = [];
     const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = null;
@@ -127,10 +117,6 @@ export class ClientStreamRewriter {
         if (buf.length - off < FRAME_HEADER_LENGTH + length) break;
         this.headerFrame(buf.subarray(off, off + FRAME_HEADER_LENGTH + length), out);
         off += FRAME_HEADER_LENGTH + length;
-        if (this.passthrough) {
-          if (off < buf.length) out.push(buf.subarray(off));
-          return out;
-        }
       } else {
         if (this.block) throw new HeaderBlockError(`frame type ${type} inside the header block of stream ${this.block.streamId}`);
         out.push(buf.subarray(off, off + FRAME_HEADER_LENGTH));
@@ -162,12 +148,11 @@ export class ClientStreamRewriter {
         start += 5;
       }
       if (start > end) throw new HeaderBlockError(`HEADERS for stream ${streamId}: padding and priority exceed the payload`);
-      block = { raw: [frame], streamId, endStream: (flags & END_STREAM) !== 0, priority, fragments: [payload.subarray(start, end)], size: end - start };
+      block = { streamId, endStream: (flags & END_STREAM) !== 0, priority, fragments: [payload.subarray(start, end)], size: end - start };
       this.block = block;
     } else {
       if (!this.block || this.block.streamId !== streamId) throw new HeaderBlockError(`CONTINUATION for stream ${streamId} outside its header block`);
       block = this.block;
-      block.raw.push(frame);
       block.fragments.push(payload);
       block.size += payload.length;
       if (block.size > MAX_HEADER_BLOCK) throw new HeaderBlockError(`header block of stream ${streamId} over ${MAX_HEADER_BLOCK} bytes`);
@@ -184,22 +169,12 @@ export class ClientStreamRewriter {
     if (this.decodeError) throw new HeaderBlockError(`header block of stream ${block.streamId}: ${this.decodeError.message}`);
     const headers: { name: string; value: string; neverIndex: boolean }[] = [];
     let listSize = 0;
-    let rewritten = false;
     for (let h = this.decoder.read(); h !== null; h = this.decoder.read()) {
-      if (h.name === ':authority' && !VALID_AUTHORITY.test(h.value)) {
-        h.value = UNIX_AUTHORITY;
-        rewritten = true;
-      }
+      if (h.name === ':authority' && !VALID_AUTHORITY.test(h.value)) h.value = UNIX_AUTHORITY;
       listSize += h.name.length + h.value.length + 32;
       if (listSize > MAX_HEADER_LIST) throw new HeaderBlockError(`header list of stream ${block.streamId} over ${MAX_HEADER_LIST} bytes`);
       headers.push(h);
     }
-    if (this.firstBlock && !rewritten) {
-      this.passthrough = true;
-      out.push(...block.raw);
-      return;
-    }
-    this.firstBlock = false;
     this.reencode(block, headers, listSize, out);
   }
 
