@@ -140,31 +140,35 @@ describe('berthd lifecycle', () => {
 
   test('a stale socket file from a dead daemon is replaced', async () => {
     const base = mkdtempSync(join(tmpdir(), 'berth-stale-'));
-    const sock = join(base, 'berth.sock');
-    // A listener SIGKILLed leaves its socket behind, bound to nothing.
-    const dead = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      dead.stdout.once('data', () => resolve());
-      dead.once('exit', (code) => reject(new Error(`listener exited ${code}`)));
-    });
-    dead.kill('SIGKILL');
-    await new Promise((r) => dead.once('exit', r));
-    const stale = statSync(sock);
-    assert.ok(stale.isSocket(), 'the socket file is left');
-    await assert.rejects(
-      new Promise((resolve, reject) => connect(sock).once('connect', resolve).once('error', reject)),
-      { code: 'ECONNREFUSED' },
-      'and nothing listens on it',
-    );
-    const d = await startDaemon({ dirs: { base } });
     try {
-      await d.rt('Version', {});
-      const now = statSync(sock);
-      assert.ok(now.isSocket());
-      assert.notEqual(now.ino, stale.ino, 'a new socket in its place');
-      assert.equal(now.mode & 0o777, 0o660);
+      const sock = join(base, 'berth.sock');
+      // A listener SIGKILLed leaves its socket behind, bound to nothing.
+      const dead = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        dead.stdout.once('data', () => resolve());
+        dead.once('exit', (code) => reject(new Error(`listener exited ${code}`)));
+      });
+      dead.kill('SIGKILL');
+      await new Promise((r) => dead.once('exit', r));
+      const stale = statSync(sock);
+      assert.ok(stale.isSocket(), 'the socket file is left');
+      await assert.rejects(
+        new Promise((resolve, reject) => connect(sock).once('connect', resolve).once('error', reject)),
+        { code: 'ECONNREFUSED' },
+        'and nothing listens on it',
+      );
+      const d = await startDaemon({ dirs: { base } });
+      try {
+        await d.rt('Version', {});
+        const now = statSync(sock);
+        assert.ok(now.isSocket());
+        assert.notEqual(now.ino, stale.ino, 'a new socket in its place');
+        assert.equal(now.mode & 0o777, 0o660);
+      } finally {
+        await d.dispose();
+      }
     } finally {
-      await d.dispose();
+      rmSync(base, { recursive: true, force: true });
     }
   });
 
