@@ -298,6 +298,28 @@ describe('CRI v1', () => {
     }
   });
 
+  test('ContainerStatus.user: the uid, gid and groups the process runs with, from the config or the image', async () => {
+    const pod = await v1Pod('userpod');
+    try {
+      type U = { user: { linux: { uid: string; gid: string; supplemental_groups: string[] } } };
+      const user = async (sc: object) => {
+        const id = await v1Container(pod, sleeper(`u${Math.random().toString(36).slice(2, 8)}`, { linux: { security_context: sc } }));
+        return (await v1rt<{ status: U }>(f.d, 'ContainerStatus', { container_id: id })).status.user.linux;
+      };
+      const byId = await user({ run_as_user: { value: 1234 }, run_as_group: { value: 2345 }, supplemental_groups: [3456] });
+      assert.deepEqual([byId.uid, byId.gid ?? '0'], ['1234', '2345']);
+      assert.ok(byId.supplemental_groups.includes('3456'), byId.supplemental_groups.join(','));
+      // alice is 1234:2345 in the image's /etc/passwd, and in group extra (3456) too.
+      const byName = await user({ run_as_username: 'alice' });
+      assert.deepEqual([byName.uid, byName.gid], ['1234', '2345']);
+      assert.ok(byName.supplemental_groups.includes('3456'), byName.supplemental_groups.join(','));
+      const root = await user({});
+      assert.equal(root.uid ?? '0', '0');
+    } finally {
+      await v1rt(f.d, 'RemovePodSandbox', { pod_sandbox_id: pod });
+    }
+  });
+
   test('stop_signal replaces the image stop signal, and the status names it', async () => {
     const pod = await v1Pod('sigpod');
     try {

@@ -6,6 +6,7 @@ import { Signal, type Signal__Output } from '../gen/v1/runtime/v1/Signal.js';
 import type { ContainerRecord } from '../../store/container-store.js';
 import type { ContainerFilter } from '../../container/containers.js';
 import { idFilter, stringMap } from '../validate.js';
+import { bundleUser } from '../../container/bundle-user.js';
 import { toV1Resources } from './resources.js';
 
 const PROPAGATION = { private: 'PROPAGATION_PRIVATE', rslave: 'PROPAGATION_HOST_TO_CONTAINER', rshared: 'PROPAGATION_BIDIRECTIONAL' } as const;
@@ -37,6 +38,7 @@ function reasonAndMessage(reason: string): { reason: string; message: string } {
 }
 
 export function toV1ContainerStatus(c: ContainerRecord, imageRefOf: ImageRefOf): ContainerStatus {
+  const user = bundleUser(c.bundle);
   return {
     id: c.id,
     metadata: { name: c.spec.name, attempt: c.spec.attempt },
@@ -62,6 +64,7 @@ export function toV1ContainerStatus(c: ContainerRecord, imageRefOf: ImageRefOf):
     log_path: c.logPath,
     resources: { linux: toV1Resources(c.spec.resources) },
     stop_signal: stopSignal(c.stopSignal),
+    user: user ? { linux: { uid: user.uid, gid: user.gid, supplemental_groups: user.additionalGids } } : undefined,
   };
 }
 
