@@ -283,6 +283,20 @@ describe('a pod is always removable', () => {
 });
 
 describe('berthd refuses clearly what it cannot do', () => {
+  test('a socket path that names a file which is not a socket is refused, and the file kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-notsock-'));
+    try {
+      const file = join(dir, 'berth.sock');
+      writeFileSync(file, 'precious\n');
+      const r = spawnSync(process.execPath, [BERTHD, '--socket', file, '--root', join(dir, 'r'), '--state', join(dir, 's')], { timeout: 20_000 });
+      assert.equal(r.status, 1, r.stderr.toString());
+      assert.match(r.stderr.toString(), /exists and is not a socket/);
+      assert.equal(readFileSync(file, 'utf8'), 'precious\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('started by another user than root, it says so and exits 1, without a stack trace', () => {
     const r = spawnSync('setpriv', ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', '--', process.execPath, BERTHD, '--socket', '/tmp/berth-nobody.sock'], {
       timeout: 10_000,

@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { unlinkSync } from 'node:fs';
+import { lstatSync, unlinkSync } from 'node:fs';
 
 export class SocketBusyError extends Error {}
 
@@ -17,10 +17,13 @@ export function socketIsLive(path: string): Promise<boolean> {
 
 /**
  * Makes `path` free for a new listener: a live daemon there is an error, a
- * stale socket file from a dead one is removed.
+ * stale socket file from a dead one is removed, and anything that is not a
+ * socket (a mistyped path onto a real file) is left alone and refused.
  */
 export async function claimSocket(path: string): Promise<void> {
   if (await socketIsLive(path)) throw new SocketBusyError(`another daemon is serving ${path}`);
+  const st = lstatSync(path, { throwIfNoEntry: false });
+  if (st && !st.isSocket()) throw new SocketBusyError(`${path} exists and is not a socket; not replacing it`);
   try {
     unlinkSync(path);
   } catch (err) {
