@@ -1,11 +1,11 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import http2 from 'node:http2';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -232,7 +232,7 @@ describe('clients that send the socket path as :authority', () => {
     assert.equal(d.proc.exitCode, null);
   });
 
-  test('a client that pings before its first request is served through the rewriting path', { timeout: 120_000 }, async () => {
+  test('a client that pings before its first request is served through the rewriting relay', { timeout: 120_000 }, async () => {
     const sock = new RecordingSocket(d.socket);
     const session = http2.connect('http://localhost', { createConnection: () => sock });
     try {
@@ -264,5 +264,21 @@ describe('clients that send the socket path as :authority', () => {
   test('a grpc-js client (valid :authority) is served', { timeout: 120_000 }, async () => {
     const v = await d.rt<Record<string, string>>('Version', { version: '0.1.0' });
     assert.equal(v.runtime_name, 'berth');
+  });
+
+  test('the private socket for relayed connections is in a dir only root can enter; a stale one does not stop a restart', { timeout: 120_000 }, async () => {
+    const privateDir = join(dirname(d.socket), '.berth.sock.grpc');
+    assert.equal(statSync(privateDir).mode & 0o777, 0o700);
+    assert.ok(statSync(join(privateDir, 'sock')).isSocket());
+    await d.stop('SIGKILL');
+    d = await startDaemon({ dirs: { base: d.base } });
+    const r = await run(goClient, ['-socket', d.socket]);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  test('a socket path too long for the private socket beside it is refused with a clear error', { timeout: 120_000 }, async () => {
+    const base = join(dir, 'x'.repeat(100 - dir.length - '/berth.sock'.length - 1));
+    assert.equal(join(base, 'berth.sock').length, 100);
+    await assert.rejects(startDaemon({ dirs: { base } }), /choose a shorter socket path/);
   });
 });

@@ -1,8 +1,10 @@
-import { chmodSync } from 'node:fs';
-import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import { Duplex } from 'node:stream';
+import { chmodSync, unlinkSync } from 'node:fs';
+import { connect, createServer, type Server as NetServer, type Socket } from 'node:net';
+import { basename, dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import hpack from 'hpack.js';
+import { privateDir } from '../../host/private-dir.js';
+import { invalidArgument } from '../../errors.js';
 
 /*
  * Clients of the kubelet 1.2x / crictl 1.26 era (grpc-go before 1.4x) send
@@ -16,9 +18,13 @@ import hpack from 'hpack.js';
  * `:authority` there: the ACK is dropped, the bytes are put back, and the
  * socket itself goes to grpc-js through its public connection injector, so
  * nghttp2 reads it natively and the connection costs nothing more. Otherwise
- * grpc-js gets a stream in which every header block of the client is
- * decoded and re-encoded with `:authority: localhost` (what newer grpc-go
- * sends); other frames pass byte for byte, the server's bytes untouched.
+ * the connection is relayed to grpc-js listening on a private socket (in a
+ * 0700 dir beside berth's), every header block of the client decoded and
+ * re-encoded with `:authority: localhost` (what newer grpc-go sends); other
+ * frames pass byte for byte, the server's bytes untouched. A relay between
+ * native sockets costs a few tens of microseconds a call; handing grpc-js a
+ * JS stream cost hundreds, as Node's JSStreamSocket waits a setImmediate
+ * after every write and berth's replies take several.
  */
 
 const CLIENT_PREFACE_LENGTH = 24;
@@ -306,60 +312,44 @@ function authorityIsValid(block: Buffer): boolean {
 }
 
 /**
- * The socket grpc-js's HTTP/2 server sees for a connection whose header
- * blocks are rewritten: the client's bytes after the rewriter, its own
- * bytes written straight to the client's socket.
+ * Relays a client connection whose header blocks need rewriting to
+ * grpc-js's private socket; `first` are the bytes the handshake read.
  */
-class RewritingSocket extends Duplex {
-  private readonly rewriter = new ClientStreamRewriter();
-
-  constructor(
-    private readonly conn: Socket,
-    first: Buffer,
-  ) {
-    super();
-    this.fromClient(first);
-    conn.on('data', (chunk: Buffer) => this.fromClient(chunk));
-    conn.on('end', () => this.push(null));
-    conn.on('error', (err) => this.destroy(err));
-    conn.on('close', () => this.destroy());
-  }
-
-  private fromClient(chunk: Buffer): void {
+function relay(conn: Socket, target: string, first: Buffer): void {
+  const up = connect(target);
+  const rewriter = new ClientStreamRewriter();
+  const fromClient = (chunk: Buffer): void => {
     let parts: Buffer[];
     try {
-      parts = this.rewriter.feed(chunk);
+      parts = rewriter.feed(chunk);
     } catch {
       // A client whose header blocks do not decode cannot be served on
       // this connection: nghttp2 would end it with COMPRESSION_ERROR too.
-      this.destroy();
+      conn.destroy();
       return;
     }
     let more = true;
-    for (const part of parts) more = this.push(part);
-    if (!more) this.conn.pause();
-  }
-
-  override _read(): void {
-    this.conn.resume();
-  }
-
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    if (this.conn.write(chunk)) done();
-    else this.conn.once('drain', () => done());
-  }
-
-  override _final(done: (err?: Error | null) => void): void {
-    this.conn.end(done);
-  }
-
-  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
-    this.conn.destroy();
-    done(err);
-  }
+    // One writev for the pieces of a chunk, not a syscall each.
+    up.cork();
+    for (const part of parts) more = up.write(part);
+    up.uncork();
+    if (!more) {
+      conn.pause();
+      up.once('drain', () => conn.resume());
+    }
+  };
+  conn.on('error', () => up.destroy());
+  up.on('error', () => conn.destroy());
+  conn.on('close', () => up.destroy());
+  up.on('close', () => conn.destroy());
+  up.pipe(conn);
+  fromClient(first);
+  conn.on('data', fromClient);
+  conn.on('end', () => up.end());
+  conn.resume();
 }
 
-function accept(conn: Socket, injector: grpc.ConnectionInjector): void {
+function accept(conn: Socket, injector: grpc.ConnectionInjector, direct: string): void {
   const handshake = new Handshake();
   const onData = (chunk: Buffer): void => {
     let result: { verdict: Verdict; bytes: Buffer } | null;
@@ -377,7 +367,7 @@ function accept(conn: Socket, injector: grpc.ConnectionInjector): void {
       conn.unshift(result.bytes);
       injector.injectConnection(conn);
     } else {
-      injector.injectConnection(new RewritingSocket(conn, result.bytes));
+      relay(conn, direct, result.bytes);
     }
   };
   const onError = (): void => {
@@ -390,10 +380,37 @@ function accept(conn: Socket, injector: grpc.ConnectionInjector): void {
 
 const listeners = new WeakMap<grpc.Server, NetServer>();
 
-/** Serves `server` on the unix socket at `path` (mode 0660) through the authority handshake. */
+/** Longest path a unix socket can be bound at (sun_path less its NUL). */
+const MAX_SOCKET_PATH = 107;
+
+function unlinkIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+/**
+ * Serves `server` on the unix socket at `path` (mode 0660) through the
+ * authority handshake; for the connections it relays, grpc-js also listens
+ * on `.NAME.grpc/sock` beside it, in a dir only root can enter.
+ */
 export async function listenUnix(server: grpc.Server, path: string): Promise<void> {
+  const dir = join(dirname(path), `.${basename(path)}.grpc`);
+  const direct = join(dir, 'sock');
+  if (Buffer.byteLength(direct) > MAX_SOCKET_PATH) {
+    throw invalidArgument(`socket ${path}: berthd also listens at ${direct}, longer than the ${MAX_SOCKET_PATH} bytes a unix socket path may have; choose a shorter socket path`);
+  }
+  privateDir(dir);
+  // Left by a daemon that died: the caller already made sure no live one
+  // serves `path`, and this name belongs to `path` alone.
+  unlinkIfPresent(direct);
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(`unix:${direct}`, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+  );
   const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
-  const listener = createServer((conn) => accept(conn, injector));
+  const listener = createServer((conn) => accept(conn, injector, direct));
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
     listener.listen(path, () => {
