@@ -8,7 +8,7 @@ import { BERTHD, BERTHD_NODE_FLAGS } from '../test/helpers/daemon.js';
 import { startRegistry, type TestRegistry } from '../test/helpers/registry.js';
 import { busyboxLayer, buildImage, layerTar, pushImage } from '../test/helpers/images.js';
 import { mountsUnder } from '../test/helpers/cni.js';
-import { benchConflist, childrenOf, commOf, containerdVersion, processesWhere, shimPids, startContainerd } from './containerd.js';
+import { benchConflist, childrenOf, commOf, requireContainerd, processesWhere, shimPids, startContainerd } from './containerd.js';
 import { compare, printComparisons, type Comparison } from './compare.js';
 import { rssMiB, writeResultFile } from './lib.js';
 
@@ -378,7 +378,7 @@ async function setUp(run: Run): Promise<{ image: string; sides: [Side, Side] }> 
     clients: connectClients(ctrd.socket),
     proc: ctrd.proc,
     logRoot: join(run.base, 'logs-containerd'),
-    version: containerdVersion(),
+    version: '',
     helpers() {
       const shims = shimPids(ctrd.socket);
       const pauses = shims.flatMap(childrenOf).filter((p) => commOf(p) === 'pause');
@@ -406,7 +406,7 @@ async function setUp(run: Run): Promise<{ image: string; sides: [Side, Side] }> 
   for (const s of sides) {
     await waitCriReady(s);
     await img(s, 'PullImage', { image: { image } });
-    s.version ||= (await rt<{ runtime_version: string }>(s, 'Version', {})).runtime_version;
+    s.version = (await rt<{ runtime_version: string }>(s, 'Version', {})).runtime_version;
   }
   await img(containerd, 'PullImage', { image: { image: pauseImage } });
   return { image, sides };
@@ -418,6 +418,7 @@ function summarise(samples: Samples, steps: readonly string[], unit: string): Co
 
 /** Starts containerd and berthd side by side and measures both through CRI v1, alternating. */
 export async function againstContainerd(o: AgainstOptions): Promise<void> {
+  requireContainerd();
   const run = new Run();
   const onSignal = (sig: string) => {
     if (!interrupted) progress(`${sig}: stopping after the call in flight, then removing everything the bench made`);

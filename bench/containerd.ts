@@ -29,8 +29,10 @@ export interface PrivateContainerd {
   proc: ChildProcess;
 }
 
-export function containerdVersion(): string {
-  return spawnSync('containerd', ['--version']).stdout.toString().trim().split(' ')[2] ?? 'unknown';
+/** A clear error where the package is missing: it is not among the packages berth itself needs. */
+export function requireContainerd(): void {
+  const r = spawnSync('containerd', ['--version']);
+  if (r.error || r.status !== 0) throw new Error("--against containerd needs Debian's containerd package: apt-get install containerd");
 }
 
 /** containerd-up.sh's RESTRICT_OOM=auto: lowering oom_score_adj needs CAP_SYS_RESOURCE (bit 24). */
