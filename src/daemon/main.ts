@@ -54,12 +54,20 @@ async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new NotRootError('must run as root (it mounts filesystems, creates namespaces and runs runc); try sudo berthd');
   const cfg = loadConfig(opts.config as string | undefined, configFromFlags());
   const log = createLogger(cfg.log_level);
-  const daemon = await Berthd.start(cfg, log);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  // Handlers first: the socket answers before start() returns, and a signal
+  // in between would otherwise kill the process without a shutdown.
+  let stopSignal: string | undefined;
+  let stopNow: ((signal: string) => void) | undefined;
+  const onSignal = (signal: string) => {
+    if (stopSignal) return;
+    stopSignal = signal;
     log.info({ signal }, 'signal received');
+    stopNow?.(signal);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  const daemon = await Berthd.start(cfg, log);
+  stopNow = () =>
     daemon.stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -67,9 +75,7 @@ async function main(): Promise<void> {
         process.exit(1);
       },
     );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  if (stopSignal) stopNow(stopSignal);
 }
 
 main().catch((err: unknown) => {
