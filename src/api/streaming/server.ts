@@ -31,6 +31,7 @@ function headerList(req: IncomingMessage, name: string): string[] {
 export class StreamingServer {
   private readonly tokens = new TokenCache<Pending>();
   private readonly conns = new Set<SpdyConnection>();
+  private readonly sockets = new Set<Duplex>();
 
   private constructor(
     private readonly http: Server,
@@ -53,6 +54,10 @@ export class StreamingServer {
     http.on('request', (req: IncomingMessage, res: ServerResponse) => server.onRequest(req, res));
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => server.onUpgrade(req, socket, head));
     http.on('clientError', (_err, socket: Duplex) => socket.destroy());
+    http.on('connection', (socket: Duplex) => {
+      server.sockets.add(socket);
+      socket.once('close', () => server.sockets.delete(socket));
+    });
     log.info({ url: server.base }, 'streaming server listening');
     return server;
   }
@@ -78,7 +83,8 @@ export class StreamingServer {
   async close(): Promise<void> {
     this.tokens.close();
     for (const c of this.conns) c.destroy();
-    this.http.closeAllConnections();
+    // Upgraded sockets are no longer the HTTP server's to close, but still hold its close.
+    for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 

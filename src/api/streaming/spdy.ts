@@ -166,6 +166,9 @@ export class SpdyConnection extends EventEmitter {
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
+    // The socket is half-open (the client ended it, or we did): once either side is done, so is the connection.
+    if (this.socket.writableEnded) this.socket.once('finish', () => this.socket.destroy());
+    else this.socket.destroy();
     this.inflate.destroy();
     for (const s of this.streams.values()) {
       s.push(null);

@@ -1,0 +1,262 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import { PodFixture } from './helpers/pod.js';
+import { v1rt, code } from './helpers/v1.js';
+import { TokenCache } from '../src/api/streaming/tokens.js';
+
+// Exec, Attach and PortForward through berthd's streaming server, driven by
+// test/go/stream-client: the kubelet's protocols spoken with spdystream, the
+// SPDY library client-go uses (Debian's golang-github-docker-spdystream-dev).
+
+const GO_CLIENT_SRC = fileURLToPath(new URL('../../test/go/stream-client', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  result: { protocol?: string; status?: string; connections?: { data: string; error: string }[] };
+}
+
+interface V1Status {
+  status: string;
+  reason?: string;
+  message?: string;
+  details?: { causes?: { reason?: string; message?: string }[] };
+}
+
+describe('streaming: exec, attach, port-forward over SPDY', () => {
+  let f: PodFixture;
+  let work: string;
+  let client: string;
+  let pod: string;
+  let ctr: string;
+  let runs = 0;
+
+  /** Runs the Go client; `input` is its stdin, `killAfterMs` kills it (a client that vanishes). */
+  const stream = (args: string[], input = '', killAfterMs?: number): Promise<Run> => {
+    const resultFile = join(work, `result-${++runs}.json`);
+    return new Promise((resolve) => {
+      const p = spawn(client, [...args, '-result', resultFile], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const timer = setTimeout(() => p.kill('SIGKILL'), killAfterMs ?? 30_000);
+      p.on('close', (code) => {
+        clearTimeout(timer);
+        let result = {};
+        try {
+          result = JSON.parse(readFileSync(resultFile, 'utf8')) as object;
+        } catch {
+          /* killed, or refused before the end */
+        }
+        resolve({ code, stdout, stderr, result });
+      });
+      p.stdin.on('error', () => undefined);
+      p.stdin.end(input);
+    });
+  };
+  const execUrl = async (req: object) => (await v1rt<{ url: string }>(f.d, 'Exec', { container_id: ctr, ...req })).url;
+  const status = (r: Run) => JSON.parse(r.result.status ?? '') as V1Status;
+  const execSync = async (cmd: string[]) => (await v1rt<{ stdout: Buffer }>(f.d, 'ExecSync', { container_id: ctr, cmd, timeout: 10 })).stdout.toString();
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'berth-streaming-'));
+    client = join(work, 'stream-client');
+    const env: NodeJS.ProcessEnv = { ...process.env, GO111MODULE: 'off', GOPATH: '/usr/share/gocode', GOFLAGS: '' };
+    if (!env.HOME && !env.XDG_CACHE_HOME && !env.GOCACHE) env.GOCACHE = join(tmpdir(), 'berth-go-cache');
+    const built = await new Promise<string | null>((resolve) =>
+      execFile('go', ['build', '-o', client, '.'], { env, cwd: GO_CLIENT_SRC, timeout: 300_000 }, (err, _o, stderr) => resolve(err ? stderr : null)),
+    );
+    assert.equal(built, null, 'go build of test/go/stream-client failed (scripts/install-packages installs golang-go and golang-github-docker-spdystream-dev)');
+    f = await PodFixture.start('10.123.72.0/24');
+    pod = (await v1rt<{ pod_sandbox_id: string }>(f.d, 'RunPodSandbox', { config: f.podConfig('stream') })).pod_sandbox_id;
+    ctr = (
+      await v1rt<{ container_id: string }>(f.d, 'CreateContainer', {
+        pod_sandbox_id: pod,
+        config: { metadata: { name: 'main' }, image: { image: f.image }, command: ['sleep', '1000'] },
+      })
+    ).container_id;
+    await v1rt(f.d, 'StartContainer', { container_id: ctr });
+  });
+  after(async () => {
+    await f?.dispose();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('exec: stdout and stderr apart, the exit status as v4 reports it', async () => {
+    const ok = await stream(['exec', await execUrl({ cmd: ['sh', '-c', 'echo out; echo err >&2'], stdout: true, stderr: true }), '-stdout', '-stderr']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, 'out\n');
+    assert.equal(ok.stderr, 'err\n');
+    assert.equal(ok.result.protocol, 'v4.channel.k8s.io');
+    assert.equal(status(ok).status, 'Success');
+
+    const failed = await stream(['exec', await execUrl({ cmd: ['sh', '-c', 'exit 7'], stdout: true }), '-stdout']);
+    const st = status(failed);
+    assert.equal(st.status, 'Failure');
+    assert.equal(st.reason, 'NonZeroExitCode');
+    assert.deepEqual(st.details?.causes, [{ reason: 'ExitCode', message: '7' }]);
+
+    const missing = await stream(['exec', await execUrl({ cmd: ['/no/such/binary'], stdout: true }), '-stdout']);
+    assert.deepEqual(status(missing).details?.causes, [{ reason: 'ExitCode', message: '127' }]);
+  });
+
+  test('exec: older protocols (v2, channel.k8s.io) get the error as text, success as nothing', async () => {
+    const v2 = await stream(['exec', await execUrl({ cmd: ['sh', '-c', 'echo v2; exit 3'], stdout: true }), '-stdout', '-protocols', 'v2.channel.k8s.io']);
+    assert.equal(v2.result.protocol, 'v2.channel.k8s.io');
+    assert.equal(v2.stdout, 'v2\n');
+    assert.match(v2.result.status ?? '', /^command terminated with non-zero exit code: .*exit code 3$/);
+    const v1 = await stream(['exec', await execUrl({ cmd: ['true'], stdout: true }), '-stdout', '-protocols', 'channel.k8s.io']);
+    assert.equal(v1.result.protocol, 'channel.k8s.io');
+    assert.equal(v1.result.status, '');
+  });
+
+  test('exec: stdin reaches the process and its close ends the input', async () => {
+    const r = await stream(['exec', await execUrl({ cmd: ['sh', '-c', 'wc -c; echo done'], stdin: true, stdout: true }), '-stdin', '-stdout'], 'x'.repeat(300_000));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim().split(/\s+/).join(' '), '300000 done');
+  });
+
+  test('exec: much output arrives whole (no flow-control stall after 64 KiB)', async () => {
+    const r = await stream(['exec', await execUrl({ cmd: ['sh', '-c', 'head -c 3000000 /dev/zero | tr "\\0" a'], stdout: true }), '-stdout']);
+    assert.equal(r.stdout.length, 3_000_000);
+    assert.equal(status(r).status, 'Success');
+  });
+
+  test('exec with a tty: the terminal takes the client size, resized as the client says', async () => {
+    // The second size comes 2 s after the first, between the two reads.
+    const url = await execUrl({ cmd: ['sh', '-c', 'sleep 1; stty size; sleep 2; stty size'], stdin: true, stdout: true, tty: true });
+    const r = await stream(['exec', url, '-stdin', '-stdout', '-tty', '-resize', '100x40,20x10', '-resize-every', '2s']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split(/\r?\n/), ['40 100', '10 20']);
+  });
+
+  test('a client that vanishes mid-stream: its process is killed', async () => {
+    const r = await stream(['exec', await execUrl({ cmd: ['sleep', '777'], stdout: true }), '-stdout'], '', 1500);
+    assert.equal(r.code, null, 'the client was killed');
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await execSync(['ps'])).includes('sleep 777')) await new Promise((res) => setTimeout(res, 100));
+    assert.doesNotMatch(await execSync(['ps']), /sleep 777/);
+  });
+
+  test('a URL serves once: reused, forged or of another kind it is 404 and runs nothing', async () => {
+    const url = await execUrl({ cmd: ['touch', '/tmp/ran'], stdout: true });
+    assert.equal((await stream(['exec', url, '-stdout'])).code, 0);
+    const again = await stream(['exec', url, '-stdout']);
+    assert.equal(again.code, 3);
+    assert.match(again.stderr, /HTTP 404/);
+    const other = url.replace('/exec/', '/attach/');
+    const forged = await stream(['exec', url.replace(/[^/]+$/, 'A'.repeat(43)), '-stdout']);
+    assert.match(forged.stderr, /HTTP 404/);
+    const otherKind = await new Promise<number | undefined>((resolve) => request(other, { method: 'POST' }, (res) => resolve(res.statusCode)).end());
+    assert.equal(otherKind, 404);
+    const fresh = await execUrl({ cmd: ['true'], stdout: true });
+    const wrongKind = await new Promise<number | undefined>((resolve) => request(fresh.replace('/exec/', '/portforward/'), { method: 'POST' }, (res) => resolve(res.statusCode)).end());
+    assert.equal(wrongKind, 404);
+    // Without an upgrade the token is spent, and the answer says why.
+    const plainUrl = await execUrl({ cmd: ['true'], stdout: true });
+    const plain = await new Promise<number | undefined>((resolve) => request(plainUrl, { method: 'POST' }, (res) => resolve(res.statusCode)).end());
+    assert.equal(plain, 400);
+    assert.doesNotMatch(f.d.stderr, new RegExp(url.split('/').pop()!), 'no token in the log');
+  });
+
+  test('a token expires after a minute', () => {
+    let now = 0;
+    const tokens = new TokenCache<string>(60_000, () => now);
+    const a = tokens.insert('a');
+    const b = tokens.insert('b');
+    assert.notEqual(a, b);
+    assert.ok(a.length >= 43);
+    now = 59_999;
+    assert.equal(tokens.consume(a), 'a');
+    assert.equal(tokens.consume(a), undefined);
+    now = 60_000;
+    assert.equal(tokens.consume(b), undefined);
+    tokens.close();
+  });
+
+  test('bad requests are refused with the CRI code', async () => {
+    await assert.rejects(v1rt(f.d, 'Exec', { container_id: ctr, cmd: ['sh'], tty: true, stderr: true }), code(grpc.status.INVALID_ARGUMENT, /tty and stderr/));
+    await assert.rejects(v1rt(f.d, 'Exec', { container_id: ctr, cmd: ['sh'] }), code(grpc.status.INVALID_ARGUMENT, /one of stdin, stdout, or stderr/));
+    await assert.rejects(v1rt(f.d, 'Exec', { container_id: ctr, cmd: [], stdout: true }), code(grpc.status.INVALID_ARGUMENT));
+    await assert.rejects(v1rt(f.d, 'Exec', { container_id: 'ab'.repeat(32), cmd: ['true'], stdout: true }), code(grpc.status.NOT_FOUND));
+    await assert.rejects(v1rt(f.d, 'Attach', { container_id: 'ab'.repeat(32), stdout: true }), code(grpc.status.NOT_FOUND));
+    await assert.rejects(v1rt(f.d, 'PortForward', { pod_sandbox_id: 'ab'.repeat(32) }), code(grpc.status.NOT_FOUND));
+  });
+
+  test('attach: input reaches the container, its output comes back and still goes to the log', async () => {
+    const id = (
+      await v1rt<{ container_id: string }>(f.d, 'CreateContainer', {
+        pod_sandbox_id: pod,
+        config: { metadata: { name: 'shell' }, image: { image: f.image }, command: ['sh'], stdin: true, stdin_once: true, log_path: 'shell.log' },
+      })
+    ).container_id;
+    await v1rt(f.d, 'StartContainer', { container_id: id });
+    const url = (await v1rt<{ url: string }>(f.d, 'Attach', { container_id: id, stdin: true, stdout: true, stderr: true })).url;
+    const r = await stream(['exec', url, '-stdin', '-stdout', '-stderr'], 'echo hello from attach; echo to stderr >&2\n');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'hello from attach\n');
+    assert.equal(r.stderr, 'to stderr\n');
+    assert.equal(status(r).status, 'Success');
+    assert.match(f.logText('stream', 'shell.log'), /hello from attach/);
+    // stdin_once: the end of the attach's input was the end of the container's.
+    assert.equal((await f.waitExited(id)).state, 'EXITED');
+  });
+
+  test('attach with a tty: resize reaches the container terminal', async () => {
+    const id = (
+      await v1rt<{ container_id: string }>(f.d, 'CreateContainer', {
+        pod_sandbox_id: pod,
+        config: { metadata: { name: 'tty' }, image: { image: f.image }, command: ['sh', '-c', 'sleep 1.5; stty size; sleep 1000'], tty: true, log_path: 'tty.log' },
+      })
+    ).container_id;
+    await v1rt(f.d, 'StartContainer', { container_id: id });
+    const url = (await v1rt<{ url: string }>(f.d, 'Attach', { container_id: id, stdout: true, tty: true })).url;
+    const r = await stream(['exec', url, '-stdout', '-tty', '-resize', '123x45'], '', 3500);
+    assert.match(r.stdout, /45 123/);
+    await v1rt(f.d, 'StopContainer', { container_id: id, timeout: 0 });
+  });
+
+  test('port-forward: several connections at once to a port in the pod, a closed port on the error stream', async () => {
+    const id = (
+      await v1rt<{ container_id: string }>(f.d, 'CreateContainer', {
+        pod_sandbox_id: pod,
+        config: {
+          metadata: { name: 'web' },
+          image: { image: f.image },
+          command: ['sh', '-c', 'mkdir -p /www && echo served-from-pod > /www/index.html && exec httpd -f -p 127.0.0.1:8080 -h /www'],
+        },
+      })
+    ).container_id;
+    await v1rt(f.d, 'StartContainer', { container_id: id });
+    // The server is listening once a fetch through the pod's loopback works.
+    const pfUrl = () => v1rt<{ url: string }>(f.d, 'PortForward', { pod_sandbox_id: pod, port: [8080] }).then((r) => r.url);
+    const get = 'GET /index.html HTTP/1.0\r\n\r\n';
+    let r: Run | undefined;
+    for (let i = 0; i < 50; i++) {
+      r = await stream(['portforward', await pfUrl(), '-port', '8080', '-connections', '8', '-send', get]);
+      if (r.result.connections?.every((c) => c.data.includes('served-from-pod'))) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.equal(r!.result.protocol, 'portforward.k8s.io');
+    assert.equal(r!.result.connections?.length, 8);
+    for (const c of r!.result.connections!) {
+      assert.match(c.data, /^HTTP\/1\.[01] 200/);
+      assert.match(c.data, /served-from-pod/);
+      assert.equal(c.error, '');
+    }
+    const closed = await stream(['portforward', await pfUrl(), '-port', '8081', '-send', get]);
+    assert.equal(closed.code, 0, closed.stderr);
+    assert.equal(closed.result.connections![0].data, '');
+    assert.match(closed.result.connections![0].error, /error forwarding port 8081: .*ECONNREFUSED/);
+    await v1rt(f.d, 'StopContainer', { container_id: id, timeout: 0 });
+  });
+});
