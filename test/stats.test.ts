@@ -35,6 +35,13 @@ interface V1Event {
   containers_statuses: { id: string; state: string; exit_code: number; reason: string }[];
 }
 
+interface Metric {
+  name: string;
+  metric_type?: string;
+  label_values: string[];
+  value: U64;
+}
+
 const MiB = 1024 * 1024;
 const num = (v: U64 | undefined) => Number(v?.value ?? NaN);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -218,6 +225,27 @@ describe('stats', () => {
     assert.ok(num(st.linux.memory!.working_set_bytes) >= 48 * MiB, 'the pod sums its containers (the mem container holds 48 MiB)');
     const listed = (await v1rt<{ stats: V1PodStats[] }>(f.d, 'ListPodSandboxStats', { filter: { id: pod } })).stats;
     assert.deepEqual(listed.map((s) => s.attributes.id), [pod]);
+  });
+
+  test('pod sandbox metrics: cAdvisor names, one label value per descriptor key, the figures of the stats', async () => {
+    const { descriptors } = await v1rt<{ descriptors: { name: string; label_keys: string[] }[] }>(f.d, 'ListMetricDescriptors', {});
+    const keys = new Map(descriptors.map((d) => [d.name, d.label_keys]));
+    for (const name of ['container_cpu_usage_seconds_total', 'container_memory_working_set_bytes', 'container_network_receive_bytes_total', 'container_fs_usage_bytes'])
+      assert.ok(keys.has(name), name);
+    const { pod_metrics } = await v1rt<{
+      pod_metrics: { pod_sandbox_id: string; metrics: Metric[]; container_metrics: { container_id: string; metrics: Metric[] }[] }[];
+    }>(f.d, 'ListPodSandboxMetrics', {});
+    const mine = pod_metrics.find((p) => p.pod_sandbox_id === pod)!;
+    assert.ok(mine);
+    const all = [...mine.metrics, ...mine.container_metrics.flatMap((c) => c.metrics)];
+    for (const m of all) assert.equal(m.label_values.length, keys.get(m.name)?.length, m.name);
+    const rx = mine.metrics.find((m) => m.name === 'container_network_receive_bytes_total' && m.label_values.at(-1) === 'eth0');
+    assert.ok(rx && num(rx.value) > 0, 'the pod received its pings` replies');
+    const mem = (await listStats(f.d, { pod_sandbox_id: pod })).find((c) => c.attributes.metadata.name === 'mem')!;
+    const ws = mine.container_metrics.find((c) => c.container_id === mem.attributes.id)!.metrics.find((m) => m.name === 'container_memory_working_set_bytes')!;
+    assert.ok(num(ws.value) >= 48 * MiB);
+    assert.equal(ws.metric_type ?? 'COUNTER', 'GAUGE');
+    assert.equal(ws.label_values[0], 'mem', 'container label: its name');
   });
 });
 

@@ -26,13 +26,13 @@ import { portForward } from './port-forward.js';
 import { containerStats, listContainerStats, streamContainerStats } from './container-stats.js';
 import { podSandboxStats, listPodSandboxStats, streamPodSandboxStats } from './pod-sandbox-stats.js';
 import { getContainerEvents } from './get-container-events.js';
+import { listMetricDescriptors, listPodSandboxMetrics, streamPodSandboxMetrics } from './pod-sandbox-metrics.js';
 import { notServed, type UnimplementedMethod } from './unimplemented.js';
 
 /** `runtime.v1.RuntimeService`: each call a thin translation onto the domain, in its own file. */
 export function v1RuntimeServiceHandlers(env: RpcEnv, d: V1Deps): RuntimeServiceHandlers {
   const m = (name: string) => `v1.${name}`;
   const no = (name: UnimplementedMethod) => unary(env, m(name), notServed(name));
-  const noStream = (name: UnimplementedMethod) => streaming(env, m(name), async () => notServed(name)());
   return {
     Version: unary(env, m('Version'), version),
     Status: unary(env, m('Status'), status(d)),
@@ -66,8 +66,8 @@ export function v1RuntimeServiceHandlers(env: RpcEnv, d: V1Deps): RuntimeService
     StreamPodSandboxStats: streaming(env, m('StreamPodSandboxStats'), streamPodSandboxStats(d)),
     CheckpointContainer: no('CheckpointContainer'),
     GetContainerEvents: streaming(env, m('GetContainerEvents'), getContainerEvents(d)),
-    ListMetricDescriptors: no('ListMetricDescriptors'),
-    ListPodSandboxMetrics: no('ListPodSandboxMetrics'),
-    StreamPodSandboxMetrics: noStream('StreamPodSandboxMetrics'),
+    ListMetricDescriptors: unary(env, m('ListMetricDescriptors'), listMetricDescriptors()),
+    ListPodSandboxMetrics: unary(env, m('ListPodSandboxMetrics'), listPodSandboxMetrics(d)),
+    StreamPodSandboxMetrics: streaming(env, m('StreamPodSandboxMetrics'), streamPodSandboxMetrics(d)),
   };
 }

@@ -2,9 +2,6 @@ import { unimplemented } from '../../errors.js';
 
 /** The v1 calls berth does not serve yet, and what each is missing; each has its own issue. */
 export const UNIMPLEMENTED_FEATURES = {
-  ListMetricDescriptors: 'pod sandbox metrics are not implemented yet (issue #12)',
-  ListPodSandboxMetrics: 'pod sandbox metrics are not implemented yet (issue #12)',
-  StreamPodSandboxMetrics: 'pod sandbox metrics are not implemented yet (issue #12)',
   CheckpointContainer: 'container checkpoint is not supported: berth has no CRIU support',
 } as const;
 
