@@ -236,8 +236,7 @@ type Verdict = 'native' | 'rewrite';
  * nghttp2 did not send those SETTINGS and would fail the connection on it.
  */
 class Handshake {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
+  private buf: Buffer = Buffer.alloc(0);
   private off = CLIENT_PREFACE_LENGTH;
   private ack: { start: number; end: number } | null = null;
   private verdict: Verdict | null = null;
@@ -246,12 +245,8 @@ class Handshake {
 
   /** The verdict and the client's bytes less the ACK once both are known; throws HeaderBlockError. */
   feed(chunk: Buffer): { verdict: Verdict; bytes: Buffer } | null {
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    if (this.size > MAX_SNIFF) throw new HeaderBlockError(`no header block in the first ${MAX_SNIFF} bytes`);
-    const buf = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks);
-    this.chunks.length = 0;
-    this.chunks.push(buf);
+    const buf = (this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk);
+    if (buf.length > MAX_SNIFF) throw new HeaderBlockError(`no header block in the first ${MAX_SNIFF} bytes`);
     while (buf.length - this.off >= FRAME_HEADER_LENGTH) {
       const length = buf.readUIntBE(this.off, 3);
       const end = this.off + FRAME_HEADER_LENGTH + length;
