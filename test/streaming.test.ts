@@ -147,6 +147,27 @@ describe('streaming: exec, attach, port-forward over SPDY', () => {
     assert.doesNotMatch(await execSync(['ps']), /sleep 777/);
   });
 
+  test('50 sessions at once each get their own output', async () => {
+    const urls = await Promise.all(Array.from({ length: 50 }, (_, i) => execUrl({ cmd: ['sh', '-c', `echo session-${i}`], stdout: true })));
+    const runs = await Promise.all(urls.map((u) => stream(['exec', u, '-stdout'])));
+    runs.forEach((r, i) => {
+      assert.equal(r.stdout, `session-${i}\n`, r.stderr);
+      assert.equal(status(r).status, 'Success');
+    });
+  });
+
+  test('a client that stops reading stops the output instead of growing berthd', async () => {
+    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${f.d.proc.pid}/status`, 'utf8'))![1]) * 1024;
+    const before = rss();
+    const r = await stream(['exec', await execUrl({ cmd: ['cat', '/dev/zero'], stdout: true }), '-stdout', '-stall'], '', 4000);
+    const grown = rss() - before;
+    assert.equal(r.code, null, 'the stalled client was killed');
+    assert.ok(grown < 64 * 1024 * 1024, `berthd grew by ${grown} bytes`);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await execSync(['ps'])).includes('cat /dev/zero')) await new Promise((res) => setTimeout(res, 100));
+    assert.doesNotMatch(await execSync(['ps']), /cat \/dev\/zero/, 'the process went with its client');
+  });
+
   test('a URL serves once: reused, forged or of another kind it is 404 and runs nothing', async () => {
     const url = await execUrl({ cmd: ['touch', '/tmp/ran'], stdout: true });
     assert.equal((await stream(['exec', url, '-stdout'])).code, 0);

@@ -4,7 +4,7 @@
 // library client-go uses), for berth's tests. It builds offline from
 // Debian's golang-github-docker-spdystream-dev.
 //
-//	stream-client exec URL [-stdin] [-stdout] [-stderr] [-tty] [-protocols LIST] [-resize WxH,...] [-resize-every D] [-result FILE]
+//	stream-client exec URL [-stdin] [-stdout] [-stderr] [-tty] [-protocols LIST] [-resize WxH,...] [-resize-every D] [-stall] [-result FILE]
 //	stream-client portforward URL -port N [-connections N] [-send TEXT] [-result FILE]
 //
 // exec (also for attach) copies its stdin to the stdin stream and the
@@ -113,6 +113,7 @@ func execMain(args []string) {
 	resize := fs.String("resize", "", "")
 	resizeEvery := fs.Duration("resize-every", 200*time.Millisecond, "")
 	result := fs.String("result", "", "")
+	stall := fs.Bool("stall", false, "")
 	fs.Parse(args[1:])
 	conn, protocol := upgrade(args[0], strings.Split(*protocols, ","))
 	stream := func(t string) *spdystream.Stream {
@@ -137,6 +138,10 @@ func execMain(args []string) {
 	}
 	copyOut := func(t string, w io.Writer) {
 		s := stream(t)
+		if *stall {
+			// A client that stops reading: the server must stop sending, not buffer.
+			select {}
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
