@@ -98,6 +98,19 @@ describe('CRI v1', () => {
     assert.equal(rc.linux.cgroup_driver, 'CGROUPFS');
   });
 
+  test('a pod with no namespace options gets the CRI default, one PID namespace for the pod', async () => {
+    const pod = await v1Pod('v1-default-pid');
+    const st = (await v1rt<{ status: V1PodStatus }>(f.d, 'PodSandboxStatus', { pod_sandbox_id: pod })).status;
+    assert.equal(st.linux.namespaces.options.pid ?? 'POD', 'POD');
+    const a = await v1Container(pod, sleeper('a', { command: ['sleep', '4242'] }));
+    await v1rt(f.d, 'StartContainer', { container_id: a });
+    const b = await v1Container(pod, sleeper('b'));
+    await v1rt(f.d, 'StartContainer', { container_id: b });
+    const r = await v1rt<{ stdout: Buffer }>(f.d, 'ExecSync', { container_id: b, cmd: ['ps', '-o', 'args'], timeout: 10 });
+    assert.match(r.stdout.toString(), /sleep 4242/, 'b sees a');
+    await v1rt(f.d, 'RemovePodSandbox', { pod_sandbox_id: pod });
+  });
+
   test('pod lifecycle: status with every field, verbose info and container statuses, filters, idempotent stop and remove', async () => {
     const id = await v1Pod('v1pod', {
       hostname: 'v1host',

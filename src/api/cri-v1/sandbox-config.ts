@@ -28,9 +28,9 @@ export function sandboxSpec(req: RunPodSandboxRequest__Output): SandboxSpec {
   const linux = config.linux;
   const sc = linux?.security_context;
   const ns = sc?.namespace_options;
-  // No namespace options at all is berth's default, as for the seed: a PID
-  // namespace per container, and no process to hold one for the pod.
-  const pid = ns ? modeOf(ns.pid, 'config.linux.security_context.namespace_options.pid') : 'CONTAINER';
+  // The CRI default is POD, also with no namespace options at all (the
+  // kubelet always sends CONTAINER explicitly for pods that do not share).
+  const pid = modeOf(ns?.pid, 'config.linux.security_context.namespace_options.pid');
   if (pid === 'TARGET') throw invalidArgument('config.linux.security_context.namespace_options.pid: TARGET is for containers, not pods');
   const userns = ns?.userns_options;
   const usernsMode = userns ? modeOf(userns.mode, 'config.linux.security_context.namespace_options.userns_options.mode') : 'NODE';
