@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
+import WebSocket from 'ws';
 import { PodFixture } from './helpers/pod.js';
 import { v1rt, code } from './helpers/v1.js';
 import { TokenCache } from '../src/api/streaming/tokens.js';
@@ -24,6 +25,28 @@ interface Run {
   result: { protocol?: string; status?: string; connections?: { data: string; error: string }[] };
 }
 
+/** One remotecommand session over WebSocket with the ws client: what came on each channel. */
+function wsSession(url: string, protocol: string, o: { stdin?: string; closeStdin?: boolean; resize?: string } = {}): Promise<{ protocol: string; out: string[] }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url.replace(/^http/, 'ws'), [protocol]);
+    const b64 = protocol.includes('base64');
+    const out = ['', '', '', ''];
+    const send = (channel: number, data: string) =>
+      ws.send(b64 ? String(channel) + Buffer.from(data).toString('base64') : Buffer.concat([Buffer.from([channel]), Buffer.from(data)]));
+    ws.on('open', () => {
+      if (o.resize) send(4, o.resize);
+      if (o.stdin) send(0, o.stdin);
+      if (o.closeStdin) ws.send(Buffer.from([255, 0]));
+    });
+    ws.on('message', (m: Buffer, binary: boolean) => {
+      const channel = binary ? m[0] : m[0] - 48;
+      out[channel] += binary ? m.subarray(1).toString() : Buffer.from(m.subarray(1).toString(), 'base64').toString();
+    });
+    ws.on('close', () => resolve({ protocol: ws.protocol, out }));
+    ws.on('error', reject);
+  });
+}
+
 interface V1Status {
   status: string;
   reason?: string;
@@ -31,7 +54,7 @@ interface V1Status {
   details?: { causes?: { reason?: string; message?: string }[] };
 }
 
-describe('streaming: exec, attach, port-forward over SPDY', () => {
+describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => {
   let f: PodFixture;
   let work: string;
   let client: string;
@@ -137,6 +160,22 @@ describe('streaming: exec, attach, port-forward over SPDY', () => {
     const r = await stream(['exec', url, '-stdin', '-stdout', '-tty', '-resize', '100x40,20x10', '-resize-every', '2s']);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split(/\r?\n/), ['40 100', '10 20']);
+  });
+
+  test('exec over WebSocket: binary and base64 channels, v4 status, v5 stdin close, tty resize', async () => {
+    const bin = await wsSession(await execUrl({ cmd: ['sh', '-c', 'echo out; echo err >&2; exit 5'], stdout: true, stderr: true }), 'v4.channel.k8s.io');
+    assert.equal(bin.protocol, 'v4.channel.k8s.io');
+    assert.deepEqual(bin.out.slice(1, 3), ['out\n', 'err\n']);
+    assert.deepEqual((JSON.parse(bin.out[3]) as V1Status).details?.causes, [{ reason: 'ExitCode', message: '5' }]);
+    const b64 = await wsSession(await execUrl({ cmd: ['echo', 'in base64'], stdout: true }), 'v4.base64.channel.k8s.io');
+    assert.equal(b64.out[1], 'in base64\n');
+    assert.equal((JSON.parse(b64.out[3]) as V1Status).status, 'Success');
+    const v5 = await wsSession(await execUrl({ cmd: ['wc', '-c'], stdin: true, stdout: true }), 'v5.channel.k8s.io', { stdin: 'twelve bytes', closeStdin: true });
+    assert.equal(v5.out[1].trim(), '12');
+    const tty = await wsSession(await execUrl({ cmd: ['sh', '-c', 'sleep 1; stty size'], stdout: true, tty: true }), 'v4.channel.k8s.io', { resize: '{"Width":77,"Height":22}' });
+    assert.equal(tty.out[1].trim(), '22 77');
+    const old = await wsSession(await execUrl({ cmd: ['sh', '-c', 'exit 2'], stdout: true }), 'channel.k8s.io');
+    assert.match(old.out[3], /^command terminated with non-zero exit code: .*exit code 2$/);
   });
 
   test('a client that vanishes mid-stream: its process is killed', async () => {

@@ -27,9 +27,11 @@ function expectedStreams(cmd: RemoteCommand, protocol: RemoteCommandProtocol): S
   return want;
 }
 
-/** What goes on the error stream at the end: v4 a metav1.Status, older versions the bare message. */
-function statusMessage(protocol: RemoteCommandProtocol, outcome: { code: number } | { error: string }, describe: string): string {
-  if (protocol !== 'v4.channel.k8s.io') {
+export type Outcome = { code: number } | { error: string };
+
+/** What goes on the error stream at the end: v4 and later a metav1.Status, older versions the bare message. */
+export function statusMessage(asStatus: boolean, outcome: Outcome, describe: string): string {
+  if (!asStatus) {
     if ('error' in outcome) return outcome.error;
     return outcome.code ? `command terminated with non-zero exit code: error executing command ${describe}, exit code ${outcome.code}` : '';
   }
@@ -52,6 +54,19 @@ function statusMessage(protocol: RemoteCommandProtocol, outcome: { code: number 
   });
 }
 
+/** A client's TerminalSize message ({"Width":W,"Height":H}); undefined for anything else, which is skipped as the kubelet does. */
+export function parseTerminalSize(msg: string): TerminalSize | undefined {
+  try {
+    const size = JSON.parse(msg) as { Width?: unknown; Height?: unknown };
+    const width = Number(size.Width);
+    const height = Number(size.Height);
+    if (Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width < 65536 && height < 65536) return { width, height };
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
 /** Terminal sizes from the resize stream: JSON objects one after another, as Go's json.Encoder writes them. */
 function readResizes(stream: SpdyStream, listener: (size: TerminalSize) => void): void {
   let text = '';
@@ -60,16 +75,9 @@ function readResizes(stream: SpdyStream, listener: (size: TerminalSize) => void)
     text += d;
     let end: number;
     while ((end = text.indexOf('}')) >= 0) {
-      const msg = text.slice(0, end + 1);
+      const size = parseTerminalSize(text.slice(0, end + 1));
       text = text.slice(end + 1);
-      try {
-        const size = JSON.parse(msg) as { Width?: unknown; Height?: unknown };
-        const width = Number(size.Width);
-        const height = Number(size.Height);
-        if (Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0 && width < 65536 && height < 65536) listener({ width, height });
-      } catch {
-        // A message that is not a size is skipped, as the kubelet does.
-      }
+      if (size) listener(size);
     }
     if (text.length > MAX_RESIZE_MESSAGE) stream.reset();
   });
@@ -107,7 +115,7 @@ export function serveRemoteCommand(conn: SpdyConnection, protocol: RemoteCommand
     const resizeListeners: ((s: TerminalSize) => void)[] = [];
     const resize = streams.get('resize');
     if (resize) readResizes(resize, (size) => resizeListeners.forEach((l) => l(size)));
-    let outcome: { code: number } | { error: string };
+    let outcome: Outcome;
     try {
       const code = await cmd.run({
         stdin: streams.get('stdin') ?? null,
@@ -127,7 +135,7 @@ export function serveRemoteCommand(conn: SpdyConnection, protocol: RemoteCommand
       if (s && !s.writableEnded) s.end();
     }
     const error = streams.get('error')!;
-    const msg = statusMessage(protocol, outcome, cmd.describe);
+    const msg = statusMessage(protocol === 'v4.channel.k8s.io', outcome, cmd.describe);
     error.end(msg || undefined);
     const outputs = (['stdout', 'stderr', 'error'] as const).flatMap((t) => streams.get(t) ?? []);
     await Promise.all(outputs.map((s) => finished(s, { readable: false }).catch(() => undefined)));

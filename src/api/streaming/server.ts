@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import type { Logger } from '../../daemon/log.js';
 import { SpdyConnection } from './spdy.js';
 import { TokenCache } from './tokens.js';
 import { REMOTECOMMAND_PROTOCOLS, serveRemoteCommand, type RemoteCommandProtocol } from './remotecommand.js';
 import { PORTFORWARD_PROTOCOLS, servePortForward } from './portforward.js';
 import type { PortForwarder, RemoteCommand } from './types.js';
+import { WS_REMOTECOMMAND_PROTOCOLS, serveWebSocketCommand } from './websocket.js';
 
 type Pending = { kind: 'exec' | 'attach'; cmd: RemoteCommand } | { kind: 'portforward'; forwarder: PortForwarder };
 
@@ -25,13 +27,21 @@ function headerList(req: IncomingMessage, name: string): string[] {
  * berthd's streaming server: Exec, Attach and PortForward answer with a
  * URL here, holding a single-use token; the client (the kubelet, crictl,
  * critest) upgrades that URL to SPDY/3.1 and speaks the kubelet's
- * remotecommand or portforward protocol. Anything but a live token's URL
+ * remotecommand or portforward protocol, or, for exec and attach, to
+ * WebSocket with the channel.k8s.io protocols. Anything but a live token's URL
  * is 404. Tokens never reach the log.
  */
 export class StreamingServer {
   private readonly tokens = new TokenCache<Pending>();
   private readonly conns = new Set<SpdyConnection>();
   private readonly sockets = new Set<Duplex>();
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    // Clients send stdin in pieces of at most 32 KiB.
+    maxPayload: 4 * 1024 * 1024,
+    // As the kubelet: the first protocol the client offers that is served.
+    handleProtocols: (offered) => [...offered].find((p) => (WS_REMOTECOMMAND_PROTOCOLS as readonly string[]).includes(p)) ?? false,
+  });
 
   private constructor(
     private readonly http: Server,
@@ -85,6 +95,7 @@ export class StreamingServer {
     for (const c of this.conns) c.destroy();
     // Upgraded sockets are no longer the HTTP server's to close, but still hold its close.
     for (const s of this.sockets) s.destroy();
+    this.wss.close();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 
@@ -104,8 +115,17 @@ export class StreamingServer {
     socket.on('error', () => undefined);
     const pending = this.take(req);
     if (!pending) return plainResponse(socket, '404 Not Found', '404 page not found\n');
+    const onError = (err: unknown) => this.log.warn({ kind: pending.kind, err: err instanceof Error ? err.message : String(err) }, 'streaming session failed');
+    if (headerList(req, 'upgrade').some((u) => u.toLowerCase() === 'websocket')) {
+      if (pending.kind === 'portforward') return plainResponse(socket, '400 Bad Request', 'unable to upgrade: port forwarding is served over SPDY/3.1\n');
+      const offered = headerList(req, 'sec-websocket-protocol');
+      if (offered.length && !offered.some((p) => (WS_REMOTECOMMAND_PROTOCOLS as readonly string[]).includes(p)))
+        return plainResponse(socket, '400 Bad Request', `unable to upgrade: requested protocol(s) are not supported: ${JSON.stringify(offered.slice(0, 8))}\n`);
+      const { cmd } = pending;
+      return this.wss.handleUpgrade(req, socket, head, (ws) => serveWebSocketCommand(ws, ws.protocol, cmd, onError));
+    }
     if (!headerList(req, 'upgrade').some((u) => u.toLowerCase() === 'spdy/3.1'))
-      return plainResponse(socket, '400 Bad Request', 'unable to upgrade: only SPDY/3.1 is served\n');
+      return plainResponse(socket, '400 Bad Request', 'unable to upgrade: SPDY/3.1 or websocket expected\n');
     const offered = headerList(req, 'x-stream-protocol-version');
     const served: readonly string[] = pending.kind === 'portforward' ? PORTFORWARD_PROTOCOLS : REMOTECOMMAND_PROTOCOLS;
     const protocol = offered.find((p) => served.includes(p));
@@ -121,8 +141,6 @@ export class StreamingServer {
     this.conns.add(conn);
     conn.on('close', () => this.conns.delete(conn));
     if (pending.kind === 'portforward') return servePortForward(conn, pending.forwarder);
-    serveRemoteCommand(conn, protocol as RemoteCommandProtocol, pending.cmd, (err) =>
-      this.log.warn({ kind: pending.kind, err: err instanceof Error ? err.message : String(err) }, 'streaming session failed'),
-    );
+    serveRemoteCommand(conn, protocol as RemoteCommandProtocol, pending.cmd, onError);
   }
 }
