@@ -112,12 +112,12 @@ export class Stats {
     clearInterval(this.timer);
   }
 
-  container(idOrPrefix: string): ContainerUsage {
+  container(idOrPrefix: string): Promise<ContainerUsage> {
     return this.ofContainer(this.d.containers.get(idOrPrefix));
   }
 
-  containers(f: ContainerFilter): ContainerUsage[] {
-    return this.d.containers.list(f).map((c) => this.ofContainer(c));
+  containers(f: ContainerFilter): Promise<ContainerUsage[]> {
+    return Promise.all(this.d.containers.list(f).map((c) => this.ofContainer(c)));
   }
 
   async pod(idOrPrefix: string): Promise<PodUsage> {
@@ -146,10 +146,10 @@ export class Stats {
     return containerCgroupsPath(pod ? this.d.sandboxes.cgroupParent(pod) : '', c.id);
   }
 
-  private ofContainer(c: ContainerRecord): ContainerUsage {
+  private async ofContainer(c: ContainerRecord): Promise<ContainerUsage> {
     const u: ContainerUsage = { container: c, writableLayer: this.layer(c) };
     if (c.state !== 'RUNNING') return u;
-    const sample = readCgroup(this.cgroupOf(c));
+    const sample = await readCgroup(this.cgroupOf(c));
     return sample ? { ...u, ...this.fromSample(c.id, sample) } : u;
   }
 
@@ -228,11 +228,11 @@ export class Stats {
   }
 
   private async ofPod(s: SandboxRecord): Promise<PodUsage> {
-    const containers = this.d.containers.list({ sandboxId: s.id }).map((c) => this.ofContainer(c));
+    const containers = await Promise.all(this.d.containers.list({ sandboxId: s.id }).map((c) => this.ofContainer(c)));
     const u: PodUsage = { sandbox: s, containers };
     if (s.state !== 'READY') return u;
     const parent = this.d.sandboxes.cgroupParent(s);
-    const podSample = parent && cgroupParentPath(parent) !== '/' ? readCgroup(cgroupParentPath(parent)) : undefined;
+    const podSample = parent && cgroupParentPath(parent) !== '/' ? await readCgroup(cgroupParentPath(parent)) : undefined;
     if (podSample) {
       const own = this.fromSample(`pod:${s.id}`, podSample);
       Object.assign(u, { cpu: own.cpu, memory: own.memory, swap: own.swap });

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nowNs } from '../ids.js';
 
@@ -80,18 +81,18 @@ export interface CgroupSample {
 // cgroup v1 shows "no limit" as the largest page-aligned counter; anything this large is no limit.
 const UNLIMITED = 2 ** 62;
 
-function readText(file: string): string | undefined {
+async function readText(file: string): Promise<string | undefined> {
   try {
-    return readFileSync(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch {
     return undefined;
   }
 }
 
-function readNumber(file: string): number | undefined {
-  const t = readText(file)?.trim();
-  if (t === undefined || t === '' || t === 'max') return undefined;
-  const n = Number(t);
+function toNumber(t: string | undefined): number | undefined {
+  const v = t?.trim();
+  if (v === undefined || v === '' || v === 'max') return undefined;
+  const n = Number(v);
   return Number.isFinite(n) ? n : undefined;
 }
 
@@ -113,46 +114,61 @@ function isV2(root: string): boolean {
   return (v2 ??= existsSync(join(root, 'cgroup.controllers')));
 }
 
+/** Reads files at once; asynchronously, as memory.stat costs the kernel a millisecond or more to produce. */
+function readAll(files: string[]): Promise<(string | undefined)[]> {
+  return Promise.all(files.map(readText));
+}
+
 /**
  * Reads a cgroup's CPU, memory, swap and pids figures from its files (a
  * handful of small reads, no walk): cpuacct/memory/pids hierarchies on
  * cgroup v1, the unified one on v2. Undefined when the cgroup is gone.
  */
-export function readCgroup(path: string, root = CGROUP_ROOT): CgroupSample | undefined {
+export async function readCgroup(path: string, root = CGROUP_ROOT): Promise<CgroupSample | undefined> {
   const timestampNs = BigInt(nowNs());
   const monotonicNs = process.hrtime.bigint();
   if (isV2(root)) {
     const dir = join(root, path);
     if (!existsSync(dir)) return undefined;
-    const sample: CgroupSample = { timestampNs, monotonicNs };
-    const cpu = keyed(readText(join(dir, 'cpu.stat')));
+    const f = (name: string) => join(dir, name);
+    const [cpuStat, current, stat, max, swapCurrent, swapMax, pids] = await readAll(
+      ['cpu.stat', 'memory.current', 'memory.stat', 'memory.max', 'memory.swap.current', 'memory.swap.max', 'pids.current'].map(f),
+    );
+    const sample: CgroupSample = { timestampNs, monotonicNs, pids: toNumber(pids) };
+    const cpu = keyed(cpuStat);
     if (cpu.has('usage_usec')) sample.cpuUsageNs = BigInt(cpu.get('usage_usec')!) * 1000n;
-    const usage = readNumber(join(dir, 'memory.current'));
+    const usage = toNumber(current);
     if (usage !== undefined) {
-      const st = keyed(readText(join(dir, 'memory.stat')));
+      const st = keyed(stat);
       sample.memory = {
         usage,
         workingSet: Math.max(0, usage - (st.get('inactive_file') ?? 0)),
         rss: st.get('anon') ?? 0,
         pageFaults: st.get('pgfault') ?? 0,
         majorPageFaults: st.get('pgmajfault') ?? 0,
-        limit: limitOf(readNumber(join(dir, 'memory.max'))),
+        limit: limitOf(toNumber(max)),
       };
     }
-    const swap = readNumber(join(dir, 'memory.swap.current'));
-    if (swap !== undefined) sample.swap = { usage: swap, limit: limitOf(readNumber(join(dir, 'memory.swap.max'))) };
-    sample.pids = readNumber(join(dir, 'pids.current'));
+    const swap = toNumber(swapCurrent);
+    if (swap !== undefined) sample.swap = { usage: swap, limit: limitOf(toNumber(swapMax)) };
     return sample;
   }
   const memDir = join(root, 'memory', path);
   const cpuDir = join(root, 'cpuacct', path);
   if (!existsSync(memDir) && !existsSync(cpuDir)) return undefined;
-  const sample: CgroupSample = { timestampNs, monotonicNs };
-  const cpu = readText(join(cpuDir, 'cpuacct.usage'))?.trim();
+  const [cpuUsage, usageText, stat, memswText, pids] = await readAll([
+    join(cpuDir, 'cpuacct.usage'),
+    join(memDir, 'memory.usage_in_bytes'),
+    join(memDir, 'memory.stat'),
+    join(memDir, 'memory.memsw.usage_in_bytes'),
+    join(root, 'pids', path, 'pids.current'),
+  ]);
+  const sample: CgroupSample = { timestampNs, monotonicNs, pids: toNumber(pids) };
+  const cpu = cpuUsage?.trim();
   if (cpu && /^\d+$/.test(cpu)) sample.cpuUsageNs = BigInt(cpu);
-  const usage = readNumber(join(memDir, 'memory.usage_in_bytes'));
+  const usage = toNumber(usageText);
   if (usage !== undefined) {
-    const st = keyed(readText(join(memDir, 'memory.stat')));
+    const st = keyed(stat);
     sample.memory = {
       usage,
       workingSet: Math.max(0, usage - (st.get('total_inactive_file') ?? 0)),
@@ -160,15 +176,15 @@ export function readCgroup(path: string, root = CGROUP_ROOT): CgroupSample | und
       pageFaults: st.get('total_pgfault') ?? 0,
       majorPageFaults: st.get('total_pgmajfault') ?? 0,
       // The effective limit, a parent's included.
-      limit: limitOf(st.get('hierarchical_memory_limit') ?? readNumber(join(memDir, 'memory.limit_in_bytes'))),
+      limit: limitOf(st.get('hierarchical_memory_limit')),
     };
     // memsw counts memory plus swap; it exists only with swap accounting on.
-    const memsw = readNumber(join(memDir, 'memory.memsw.usage_in_bytes'));
+    const memsw = toNumber(memswText);
     if (memsw !== undefined) {
-      const memswLimit = limitOf(st.get('hierarchical_memsw_limit') ?? readNumber(join(memDir, 'memory.memsw.limit_in_bytes')));
-      sample.swap = { usage: Math.max(0, memsw - usage), limit: memswLimit !== undefined && sample.memory.limit !== undefined ? Math.max(0, memswLimit - sample.memory.limit) : undefined };
+      const memswLimit = limitOf(st.get('hierarchical_memsw_limit'));
+      const memLimit = sample.memory.limit;
+      sample.swap = { usage: Math.max(0, memsw - usage), limit: memswLimit !== undefined && memLimit !== undefined ? Math.max(0, memswLimit - memLimit) : undefined };
     }
   }
-  sample.pids = readNumber(join(root, 'pids', path, 'pids.current'));
   return sample;
 }

@@ -11,19 +11,20 @@ import { inChunks } from './chunks.js';
 import type { V1Deps } from './deps.js';
 
 export function containerStats(d: V1Deps) {
-  return (req: ContainerStatsRequest__Output): ContainerStatsResponse => ({
-    stats: toV1ContainerStats(d.stats.container(idArg(req.container_id, 'container_id'))),
+  return async (req: ContainerStatsRequest__Output): Promise<ContainerStatsResponse> => ({
+    stats: toV1ContainerStats(await d.stats.container(idArg(req.container_id, 'container_id'))),
   });
 }
 
 export function listContainerStats(d: V1Deps) {
-  return (req: ListContainerStatsRequest__Output): ListContainerStatsResponse => ({
-    stats: d.stats.containers(v1ContainerStatsFilter(req.filter)).map(toV1ContainerStats),
+  return async (req: ListContainerStatsRequest__Output): Promise<ListContainerStatsResponse> => ({
+    stats: (await d.stats.containers(v1ContainerStatsFilter(req.filter))).map(toV1ContainerStats),
   });
 }
 
 export function streamContainerStats(d: V1Deps) {
   return async (call: ServerWritableStream<StreamContainerStatsRequest__Output, StreamContainerStatsResponse>): Promise<void> => {
-    inChunks(d.stats.containers(v1ContainerStatsFilter(call.request.filter)).map(toV1ContainerStats), (chunk) => call.write({ container_stats: chunk }));
+    const stats = (await d.stats.containers(v1ContainerStatsFilter(call.request.filter))).map(toV1ContainerStats);
+    inChunks(stats, (chunk) => call.write({ container_stats: chunk }));
   };
 }
