@@ -416,6 +416,79 @@ function summarise(samples: Samples, steps: readonly string[], unit: string): Co
   return steps.map((step) => compare(step, unit, samples.berth[step] ?? [], samples.containerd[step] ?? []));
 }
 
+const EXEC = 'ExecSync `true`';
+const HELPERS = 'helper processes per pod (1 running container)';
+const RSS_START = 'daemon RSS idle, after start and image pull';
+const RSS_AFTER = 'daemon RSS idle, after the run';
+const listSteps = (pods: number) => [`ListContainers, ${pods} pods`, `ListPodSandbox, ${pods} pods`] as const;
+const rssBusy = (pods: number) => `daemon RSS with ${pods} pods`;
+
+/** Per runtime, each kind of helper process and the RSS of each of them. */
+type HelperRss = Record<SideName, Record<string, number[]>>;
+
+async function lifecyclePhase(sides: [Side, Side], image: string, o: AgainstOptions, samples: Samples): Promise<void> {
+  progress(`lifecycle: ${WARMUP} warm-up + ${o.n} measured iterations per side...`);
+  for (let i = 0; i < WARMUP + o.n; i++) await inTurn(i, sides, (s) => lifecycle(s, `lc${i}`, image, o, i >= WARMUP ? samples : undefined));
+}
+
+/** Three pods with a running container on each side: their helper processes' memory, and ExecSync into one of them. */
+async function execPhase(sides: [Side, Side], image: string, o: AgainstOptions, samples: Samples, helpers: HelperRss): Promise<void> {
+  progress('ExecSync and helper memory...');
+  const pods = 3;
+  const target: Partial<Record<SideName, string>> = {};
+  for (const s of sides) {
+    for (let k = 0; k < pods; k++) {
+      const ctr = await createContainer(s, await runPod(s, `ex${k}`, o), image, o);
+      await rt(s, 'StartContainer', { container_id: ctr });
+      target[s.name] ??= ctr;
+    }
+  }
+  await sleep(1000);
+  for (const s of sides) {
+    helpers[s.name] = s.helpers();
+    const kinds = Object.entries(helpers[s.name]);
+    for (const [kind, rss] of kinds) if (rss.length !== pods) throw new Error(`${s.name}: ${rss.length} ${kind} processes for ${pods} pods`);
+    samples[s.name][HELPERS] = Array.from({ length: pods }, (_, i) => kinds.reduce((sum, [, rss]) => sum + rss[i], 0));
+  }
+  for (let i = 0; i < WARMUP + o.n; i++) {
+    await inTurn(i, sides, async (s) => {
+      const t0 = now();
+      const r = await rt<{ exit_code?: number }>(s, 'ExecSync', { container_id: target[s.name], cmd: ['true'], timeout: 10 });
+      const t = now() - t0;
+      if ((r.exit_code ?? 0) !== 0) throw new Error(`${s.name}: ExecSync true exited ${r.exit_code}`);
+      if (i >= WARMUP) record(samples, s, EXEC, t);
+    });
+  }
+  for (const s of sides) await removeAllPods(s);
+}
+
+/** Lists on a node with o.listPods pods, one running container each; daemon memory with them. */
+async function listPhase(sides: [Side, Side], image: string, o: AgainstOptions, samples: Samples): Promise<void> {
+  progress(`${o.listPods} pods with a running container on each side...`);
+  for (let k = 0; k < o.listPods; k++) {
+    await inTurn(k, sides, async (s) => {
+      const pod = await runPod(s, `ls${k}`, o);
+      await rt(s, 'StartContainer', { container_id: await createContainer(s, pod, image, o) });
+    });
+  }
+  const [listCtr, listPod] = listSteps(o.listPods);
+  for (let i = 0; i < WARMUP + o.n; i++) {
+    await inTurn(i, sides, async (s) => {
+      for (const [method, step] of [['ListContainers', listCtr], ['ListPodSandbox', listPod]] as const) {
+        const t0 = now();
+        const r = await rt<{ containers?: unknown[]; items?: unknown[] }>(s, method, {});
+        const t = now() - t0;
+        const count = (r.containers ?? r.items ?? []).length;
+        if (count !== o.listPods) throw new Error(`${s.name}: ${method} listed ${count}, not ${o.listPods}`);
+        if (i >= WARMUP) record(samples, s, step, t);
+      }
+    });
+  }
+  for (const s of sides) samples[s.name][rssBusy(o.listPods)] = await steadyRss(s.proc.pid!);
+  progress('removing them...');
+  for (const s of sides) await removeAllPods(s);
+}
+
 /** Starts containerd and berthd side by side and measures both through CRI v1, alternating. */
 export async function againstContainerd(o: AgainstOptions): Promise<void> {
   requireContainerd();
@@ -429,91 +502,19 @@ export async function againstContainerd(o: AgainstOptions): Promise<void> {
   const started = Date.now();
   const load = [loadavg()[0]];
   const samples: Samples = { berth: {}, containerd: {} };
-  const results: Comparison[] = [];
+  const helpers: HelperRss = { berth: {}, containerd: {} };
   let failure: unknown;
   let sides: [Side, Side] | undefined;
   try {
     const setup = await setUp(run);
     sides = setup.sides;
-    const { image } = setup;
-    const [berth, containerd] = sides;
-
     await sleep(2000);
-    samples.berth['daemon RSS idle, after start and image pull'] = await steadyRss(berth.proc.pid!);
-    samples.containerd['daemon RSS idle, after start and image pull'] = await steadyRss(containerd.proc.pid!);
-
-    progress(`lifecycle: ${WARMUP} warm-up + ${o.n} measured iterations per side...`);
-    for (let i = 0; i < WARMUP + o.n; i++) {
-      const measured = i >= WARMUP ? samples : undefined;
-      await inTurn(i, sides, (s) => lifecycle(s, `lc${i}`, image, o, measured));
-    }
-    results.push(...summarise(samples, LIFECYCLE_STEPS, 'ms'));
-
-    progress('ExecSync and helper memory...');
-    const execPods: Partial<Record<SideName, string>> = {};
-    for (const s of sides) {
-      for (let k = 0; k < 3; k++) {
-        const pod = await runPod(s, `ex${k}`, o);
-        const ctr = await createContainer(s, pod, image, o);
-        await rt(s, 'StartContainer', { container_id: ctr });
-        execPods[s.name] ??= ctr;
-      }
-    }
-    await sleep(1000);
-    const helperSteps: string[] = [];
-    for (const s of sides) {
-      let perPod: number[] = [];
-      for (const [kind, rss] of Object.entries(s.helpers())) {
-        if (rss.length !== 3) throw new Error(`${s.name}: expected 3 ${kind} processes for 3 pods, found ${rss.length}`);
-        samples[s.name][`${kind} RSS, each`] = rss;
-        perPod = perPod.length ? perPod.map((v, i) => v + rss[i]) : rss;
-      }
-      samples[s.name]['helper processes per pod (1 running container)'] = perPod;
-    }
-    helperSteps.push('helper processes per pod (1 running container)');
-    for (let i = 0; i < WARMUP + o.n; i++) {
-      await inTurn(i, sides, async (s) => {
-        const t0 = now();
-        const r = await rt<{ exit_code?: number }>(s, 'ExecSync', { container_id: execPods[s.name], cmd: ['true'], timeout: 10 });
-        const t = now() - t0;
-        if ((r.exit_code ?? 0) !== 0) throw new Error(`${s.name}: ExecSync true exited ${r.exit_code}`);
-        if (i >= WARMUP) record(samples, s, 'ExecSync `true`', t);
-      });
-    }
-    results.push(...summarise(samples, ['ExecSync `true`'], 'ms'));
-    for (const s of sides) await removeAllPods(s);
-
-    progress(`${o.listPods} pods with a running container on each side...`);
-    for (let k = 0; k < o.listPods; k++) {
-      await inTurn(k, sides, async (s) => {
-        const pod = await runPod(s, `ls${k}`, o);
-        await rt(s, 'StartContainer', { container_id: await createContainer(s, pod, image, o) });
-      });
-    }
-    const listCtr = `ListContainers, ${o.listPods} pods`;
-    const listPod = `ListPodSandbox, ${o.listPods} pods`;
-    for (let i = 0; i < WARMUP + o.n; i++) {
-      await inTurn(i, sides, async (s) => {
-        for (const [method, step] of [['ListContainers', listCtr], ['ListPodSandbox', listPod]] as const) {
-          const t0 = now();
-          const r = await rt<{ containers?: unknown[]; items?: unknown[] }>(s, method, {});
-          const t = now() - t0;
-          const count = (r.containers ?? r.items ?? []).length;
-          if (count !== o.listPods) throw new Error(`${s.name}: ${method} listed ${count}, not ${o.listPods}`);
-          if (i >= WARMUP) record(samples, s, step, t);
-        }
-      });
-    }
-    results.push(...summarise(samples, [listCtr, listPod], 'ms'));
-    const busy = `daemon RSS with ${o.listPods} pods`;
-    for (const s of sides) samples[s.name][busy] = await steadyRss(s.proc.pid!);
-    progress('removing them...');
-    for (const s of sides) await removeAllPods(s);
-
+    for (const s of sides) samples[s.name][RSS_START] = await steadyRss(s.proc.pid!);
+    await lifecyclePhase(sides, setup.image, o, samples);
+    await execPhase(sides, setup.image, o, samples, helpers);
+    await listPhase(sides, setup.image, o, samples);
     await sleep(2000);
-    const after = 'daemon RSS idle, after the run';
-    for (const s of sides) samples[s.name][after] = await steadyRss(s.proc.pid!);
-    results.push(...summarise(samples, ['daemon RSS idle, after start and image pull', busy, after, ...helperSteps], 'MiB'));
+    for (const s of sides) samples[s.name][RSS_AFTER] = await steadyRss(s.proc.pid!);
   } catch (err) {
     failure = err;
   }
@@ -529,22 +530,24 @@ export async function againstContainerd(o: AgainstOptions): Promise<void> {
     process.exitCode = 130;
     return;
   }
+  const results = [
+    ...summarise(samples, [...LIFECYCLE_STEPS, EXEC, ...listSteps(o.listPods)], 'ms'),
+    ...summarise(samples, [RSS_START, rssBusy(o.listPods), RSS_AFTER, HELPERS], 'MiB'),
+  ];
   const seconds = Math.round((Date.now() - started) / 1000);
+  const [berth, containerd] = sides!;
   console.log(
-    `berth ${sides![0].version} vs containerd ${sides![1].version} (CRI plugin, runc), CRI v1, seccomp ${o.seccomp}, ` +
+    `berth ${berth.version} vs containerd ${containerd.version} (CRI plugin, runc), CRI v1, seccomp ${o.seccomp}, ` +
       `A/B alternating, n=${o.n} after ${WARMUP} warm-up; ${cpus().length} CPUs, load ${load.map((l) => l.toFixed(2)).join(' -> ')}, ${seconds} s`,
   );
   printComparisons(results);
-  const helperKinds = Object.fromEntries(
-    (['berth', 'containerd'] as const).map((n) => [n, Object.fromEntries(Object.entries(samples[n]).filter(([k]) => k.endsWith('RSS, each')))]),
-  );
   const file = writeResultFile({
     at: new Date().toISOString(),
     against: 'containerd',
-    versions: { berth: sides![0].version, containerd: sides![1].version },
+    versions: { berth: berth.version, containerd: containerd.version },
     settings: { n: o.n, warmup: WARMUP, seccomp: o.seccomp, listPods: o.listPods, cpus: cpus().length, loadavg1: load, seconds },
     comparisons: results,
-    helperProcesses: helperKinds,
+    helperProcessRss: helpers,
   });
   console.log(`\nwritten to ${file}`);
   for (const p of problems) progress(p);
