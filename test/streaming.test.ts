@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -226,6 +227,25 @@ describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => 
     const plain = await new Promise<number | undefined>((resolve) => request(plainUrl, { method: 'POST' }, (res) => resolve(res.statusCode)).end());
     assert.equal(plain, 400);
     assert.doesNotMatch(f.d.stderr, new RegExp(url.split('/').pop()!), 'no token in the log');
+  });
+
+  test('garbage after the upgrade closes that connection only', async () => {
+    for (const junk of [Buffer.from('not spdy at all, just text\r\n'.repeat(10)), Buffer.from('800300010000001200000001000000000000ffffffffffffffff', 'hex')]) {
+      const url = new URL(await execUrl({ cmd: ['true'], stdout: true }));
+      const sock = connect(Number(url.port), url.hostname);
+      let got = '';
+      sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
+      sock.on('error', () => undefined);
+      const closed = new Promise<void>((resolve) => sock.on('close', () => resolve()));
+      sock.write(`POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n`);
+      sock.write(junk);
+      const timer = setTimeout(() => sock.destroy(), 10_000);
+      await closed;
+      clearTimeout(timer);
+      assert.match(got, /^HTTP\/1\.1 101 /);
+      assert.ok(got.length < 200, 'nothing but the upgrade and a GOAWAY');
+    }
+    assert.equal((await stream(['exec', await execUrl({ cmd: ['echo', 'still serving'], stdout: true }), '-stdout'])).stdout, 'still serving\n');
   });
 
   test('a token expires after a minute', () => {
