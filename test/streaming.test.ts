@@ -305,7 +305,7 @@ describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => 
     await v1rt(f.d, 'StopContainer', { container_id: id, timeout: 0 });
   });
 
-  test('port-forward: several connections at once to a port in the pod, a closed port on the error stream', async () => {
+  test('port-forward: several connections at once to a port in the pod, a closed port on the error stream, also over WebSocket', async () => {
     const id = (
       await v1rt<{ container_id: string }>(f.d, 'CreateContainer', {
         pod_sandbox_id: pod,
@@ -333,6 +333,22 @@ describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => 
       assert.match(c.data, /served-from-pod/);
       assert.equal(c.error, '');
     }
+    // Over WebSocket: port i on channels 2i (data) and 2i+1 (errors), each opened with the port, little-endian.
+    const ws = new WebSocket(`${(await pfUrl()).replace(/^http/, 'ws')}?port=8080&port=8081`, ['v4.channel.k8s.io']);
+    const channels: Buffer[][] = [[], [], [], []];
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', () => ws.send(Buffer.concat([Buffer.from([0]), Buffer.from(get)])));
+      ws.on('message', (m: Buffer) => {
+        channels[m[0]].push(m.subarray(1));
+        const text = (c: number) => Buffer.concat(channels[c].slice(1)).toString();
+        if (text(0).includes('served-from-pod') && text(3).includes('ECONNREFUSED')) resolve();
+      });
+      ws.on('error', reject);
+      setTimeout(() => reject(new Error(`no answer over WebSocket: ${JSON.stringify(channels.map((c) => Buffer.concat(c).toString()))}`)), 15_000);
+    });
+    ws.close();
+    assert.deepEqual(channels.map((c) => c[0].readUInt16LE(0)), [8080, 8080, 8081, 8081]);
+    assert.equal(Buffer.concat(channels[1].slice(1)).length, 0, 'no error for the open port');
     const closed = await stream(['portforward', await pfUrl(), '-port', '8081', '-send', get]);
     assert.equal(closed.code, 0, closed.stderr);
     assert.equal(closed.result.connections![0].data, '');

@@ -9,10 +9,15 @@ import { REMOTECOMMAND_PROTOCOLS, serveRemoteCommand, type RemoteCommandProtocol
 import { PORTFORWARD_PROTOCOLS, servePortForward } from './portforward.js';
 import type { PortForwarder, RemoteCommand } from './types.js';
 import { WS_REMOTECOMMAND_PROTOCOLS, serveWebSocketCommand } from './websocket.js';
+import { WS_PORTFORWARD_PROTOCOLS, serveWebSocketPortForward, wsPorts } from './websocket-portforward.js';
 
 type Pending = { kind: 'exec' | 'attach'; cmd: RemoteCommand } | { kind: 'portforward'; forwarder: PortForwarder };
 
 const PATH = /^\/(exec|attach|portforward)\/([A-Za-z0-9_-]{1,64})$/;
+
+function wsProtocols(req: IncomingMessage): readonly string[] {
+  return (req.url ?? '').startsWith('/portforward/') ? WS_PORTFORWARD_PROTOCOLS : WS_REMOTECOMMAND_PROTOCOLS;
+}
 
 function plainResponse(socket: Duplex, status: string, body: string, headers: string[] = []): void {
   socket.end([`HTTP/1.1 ${status}`, 'Content-Type: text/plain; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', ...headers, '', body].join('\r\n'));
@@ -27,8 +32,8 @@ function headerList(req: IncomingMessage, name: string): string[] {
  * berthd's streaming server: Exec, Attach and PortForward answer with a
  * URL here, holding a single-use token; the client (the kubelet, crictl,
  * critest) upgrades that URL to SPDY/3.1 and speaks the kubelet's
- * remotecommand or portforward protocol, or, for exec and attach, to
- * WebSocket with the channel.k8s.io protocols. Anything but a live token's URL
+ * remotecommand or portforward protocol, or to WebSocket with the
+ * channel.k8s.io protocols. Anything but a live token's URL
  * is 404. Tokens never reach the log.
  */
 export class StreamingServer {
@@ -40,7 +45,7 @@ export class StreamingServer {
     // Clients send stdin in pieces of at most 32 KiB.
     maxPayload: 4 * 1024 * 1024,
     // As the kubelet: the first protocol the client offers that is served.
-    handleProtocols: (offered) => [...offered].find((p) => (WS_REMOTECOMMAND_PROTOCOLS as readonly string[]).includes(p)) ?? false,
+    handleProtocols: (offered, req) => [...offered].find((p) => wsProtocols(req).includes(p)) ?? false,
   });
 
   private constructor(
@@ -100,7 +105,7 @@ export class StreamingServer {
   }
 
   private take(req: IncomingMessage): Pending | undefined {
-    const m = PATH.exec(req.url ?? '');
+    const m = PATH.exec((req.url ?? '').split('?')[0]);
     if (!m || (req.method !== 'POST' && req.method !== 'GET')) return undefined;
     const pending = this.tokens.consume(m[2]);
     return pending?.kind === m[1] ? pending : undefined;
@@ -117,12 +122,17 @@ export class StreamingServer {
     if (!pending) return plainResponse(socket, '404 Not Found', '404 page not found\n');
     const onError = (err: unknown) => this.log.warn({ kind: pending.kind, err: err instanceof Error ? err.message : String(err) }, 'streaming session failed');
     if (headerList(req, 'upgrade').some((u) => u.toLowerCase() === 'websocket')) {
-      if (pending.kind === 'portforward') return plainResponse(socket, '400 Bad Request', 'unable to upgrade: port forwarding is served over SPDY/3.1\n');
       const offered = headerList(req, 'sec-websocket-protocol');
-      if (offered.length && !offered.some((p) => (WS_REMOTECOMMAND_PROTOCOLS as readonly string[]).includes(p)))
+      if (offered.length && !offered.some((p) => wsProtocols(req).includes(p)))
         return plainResponse(socket, '400 Bad Request', `unable to upgrade: requested protocol(s) are not supported: ${JSON.stringify(offered.slice(0, 8))}\n`);
-      const { cmd } = pending;
-      return this.wss.handleUpgrade(req, socket, head, (ws) => serveWebSocketCommand(ws, ws.protocol, cmd, onError));
+      if (pending.kind !== 'portforward') {
+        const { cmd } = pending;
+        return this.wss.handleUpgrade(req, socket, head, (ws) => serveWebSocketCommand(ws, ws.protocol, cmd, onError));
+      }
+      const ports = wsPorts(new URLSearchParams((req.url ?? '').split('?')[1] ?? ''));
+      if (typeof ports === 'string') return plainResponse(socket, '400 Bad Request', `unable to upgrade: ${ports}\n`);
+      const { forwarder } = pending;
+      return this.wss.handleUpgrade(req, socket, head, (ws) => serveWebSocketPortForward(ws, ws.protocol, ports, forwarder));
     }
     if (!headerList(req, 'upgrade').some((u) => u.toLowerCase() === 'spdy/3.1'))
       return plainResponse(socket, '400 Bad Request', 'unable to upgrade: SPDY/3.1 or websocket expected\n');
