@@ -79,6 +79,12 @@ export interface StatsDeps {
 /** A rate over less time than this is noise: a call this soon after the last repeats the last rate. */
 const MIN_RATE_WINDOW_NS = 1_000_000_000n;
 const LAYER_INTERVAL_MS = 10_000;
+/**
+ * How long a cgroup's sample answers further calls: the kubelet asks for
+ * container and pod stats (and metrics) in the same breath, and v1's
+ * memory.stat costs the kernel a millisecond or more per cgroup.
+ */
+const SAMPLE_MAX_AGE_MS = 1000;
 
 interface RateState {
   usage: bigint;
@@ -96,6 +102,7 @@ export class Stats {
   private readonly rates = new Map<string, RateState>();
   private readonly layers = new Map<string, LayerUsage>();
   private readonly unmeasured = new Set<string>();
+  private readonly samples = new Map<string, { at: number; sample: Promise<CgroupSample | undefined> }>();
   private timer: NodeJS.Timeout | undefined;
   private walking: Promise<void> | undefined;
 
@@ -121,11 +128,15 @@ export class Stats {
   }
 
   async pod(idOrPrefix: string): Promise<PodUsage> {
-    return this.ofPod(this.d.sandboxes.get(idOrPrefix));
+    const s = this.d.sandboxes.get(idOrPrefix);
+    return this.ofPod(s, this.d.containers.list({ sandboxId: s.id }));
   }
 
+  /** Containers are listed once for all pods: listing per pod would read every container's state per pod. */
   async pods(f: SandboxFilter): Promise<PodUsage[]> {
-    return Promise.all(this.d.sandboxes.list(f).map((s) => this.ofPod(s)));
+    const byPod = new Map<string, ContainerRecord[]>();
+    for (const c of this.d.containers.list()) byPod.set(c.sandboxId, [...(byPod.get(c.sandboxId) ?? []), c]);
+    return Promise.all(this.d.sandboxes.list(f).map((s) => this.ofPod(s, byPod.get(s.id) ?? [])));
   }
 
   /** What every writable layer takes, from the last background measurement. */
@@ -149,7 +160,7 @@ export class Stats {
   private async ofContainer(c: ContainerRecord): Promise<ContainerUsage> {
     const u: ContainerUsage = { container: c, writableLayer: this.layer(c) };
     if (c.state !== 'RUNNING') return u;
-    const sample = await readCgroup(this.cgroupOf(c));
+    const sample = await this.sample(this.cgroupOf(c));
     return sample ? { ...u, ...this.fromSample(c.id, sample) } : u;
   }
 
@@ -221,18 +232,29 @@ export class Stats {
     return p;
   }
 
+  /** The cgroup's figures, read again once the last reading is SAMPLE_MAX_AGE_MS old (calls at once share one). */
+  private sample(path: string): Promise<CgroupSample | undefined> {
+    const now = Date.now();
+    const cached = this.samples.get(path);
+    if (cached && now - cached.at < SAMPLE_MAX_AGE_MS) return cached.sample;
+    const sample = readCgroup(path);
+    this.samples.set(path, { at: now, sample });
+    return sample;
+  }
+
   /** Drops what is kept of containers and pods that are gone. */
   private prune(containers: Set<string>, pods: Set<string>): void {
+    for (const [path, { at }] of this.samples) if (Date.now() - at > SAMPLE_MAX_AGE_MS) this.samples.delete(path);
     for (const id of this.layers.keys()) if (!containers.has(id)) this.layers.delete(id);
     for (const id of this.rates.keys()) if (!(id.startsWith('pod:') ? pods.has(id.slice(4)) : containers.has(id))) this.rates.delete(id);
   }
 
-  private async ofPod(s: SandboxRecord): Promise<PodUsage> {
-    const containers = await Promise.all(this.d.containers.list({ sandboxId: s.id }).map((c) => this.ofContainer(c)));
+  private async ofPod(s: SandboxRecord, records: ContainerRecord[]): Promise<PodUsage> {
+    const containers = await Promise.all(records.map((c) => this.ofContainer(c)));
     const u: PodUsage = { sandbox: s, containers };
     if (s.state !== 'READY') return u;
     const parent = this.d.sandboxes.cgroupParent(s);
-    const podSample = parent && cgroupParentPath(parent) !== '/' ? await readCgroup(cgroupParentPath(parent)) : undefined;
+    const podSample = parent && cgroupParentPath(parent) !== '/' ? await this.sample(cgroupParentPath(parent)) : undefined;
     if (podSample) {
       const own = this.fromSample(`pod:${s.id}`, podSample);
       Object.assign(u, { cpu: own.cpu, memory: own.memory, swap: own.swap });
