@@ -12,6 +12,8 @@ import WebSocket from 'ws';
 import { PodFixture } from './helpers/pod.js';
 import { v1rt, code } from './helpers/v1.js';
 import { TokenCache } from '../src/api/streaming/tokens.js';
+import { StreamingServer } from '../src/api/streaming/server.js';
+import { createLogger } from '../src/daemon/log.js';
 
 // Exec, Attach and PortForward through berthd's streaming server, driven by
 // test/go/stream-client: the kubelet's protocols spoken with spdystream, the
@@ -246,6 +248,37 @@ describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => 
       assert.ok(got.length < 200, 'nothing but the upgrade and a GOAWAY');
     }
     assert.equal((await stream(['exec', await execUrl({ cmd: ['echo', 'still serving'], stdout: true }), '-stdout'])).stdout, 'still serving\n');
+  });
+
+  test('with a certificate and key the server speaks HTTPS', async () => {
+    const key = join(work, 'tls.key');
+    const cert = join(work, 'tls.crt');
+    const made = await new Promise<string | null>((resolve) =>
+      execFile('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'], (err, _o, stderr) =>
+        resolve(err ? stderr : null),
+      ),
+    );
+    assert.equal(made, null);
+    const server = await StreamingServer.start('127.0.0.1', 0, createLogger('silent'), { cert: readFileSync(cert), key: readFileSync(key) });
+    try {
+      const url = server.exec({
+        stdin: false,
+        stdout: true,
+        stderr: false,
+        tty: false,
+        describe: 'tls',
+        run: async (io) => {
+          io.stdout!.end('over tls\n');
+          return 0;
+        },
+      });
+      assert.match(url, /^https:\/\/127\.0\.0\.1:\d+\/exec\//);
+      const r = await stream(['exec', url, '-stdout']);
+      assert.equal(r.stdout, 'over tls\n', r.stderr);
+      assert.equal(status(r).status, 'Success');
+    } finally {
+      await server.close();
+    }
   });
 
   test('a token expires after a minute', () => {

@@ -1,7 +1,7 @@
-import { mkdirSync, rmSync, chmodSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
-import { durationMs, type Config } from './config.js';
+import { ConfigError, durationMs, type Config } from './config.js';
 import type { Logger } from './log.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { claimSocket } from './socket.js';
@@ -45,6 +45,20 @@ function v1Services(env: RpcEnv, cfg: Config, domain: Pick<V1Deps, 'sandboxes' |
   return { v1Runtime: v1RuntimeServiceHandlers(env, deps), v1Image: v1ImageServiceHandlers(env, deps) };
 }
 
+/** The streaming server's certificate and key, read at start; both or neither. */
+function streamTls(cfg: Config): { cert: Buffer; key: Buffer } | undefined {
+  if (!cfg.stream_tls_cert && !cfg.stream_tls_key) return undefined;
+  if (!cfg.stream_tls_cert || !cfg.stream_tls_key) throw new ConfigError('stream_tls_cert and stream_tls_key go together: give both or neither');
+  const read = (what: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new ConfigError(`${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read('stream_tls_cert', cfg.stream_tls_cert), key: read('stream_tls_key', cfg.stream_tls_key) };
+}
+
 /** The running daemon: its database, services and socket. */
 export class Berthd {
   private constructor(
@@ -61,6 +75,8 @@ export class Berthd {
   ) {}
 
   static async start(cfg: Config, log: Logger): Promise<Berthd> {
+    // A config mistake fails the start before anything is made.
+    const tls = streamTls(cfg);
     // Nobody but root reads berth's state: it holds image content and pod data.
     privateDir(cfg.root);
     // The state dir may also hold the socket, which its own mode guards:
@@ -130,7 +146,7 @@ export class Berthd {
       images.recover();
       await sandboxes.recover();
       void sandboxes.checkNetworks();
-      streaming = await StreamingServer.start(cfg.stream_address, cfg.stream_port, log);
+      streaming = await StreamingServer.start(cfg.stream_address, cfg.stream_port, log, tls);
       const server = await listenGrpc(cfg.socket, {
         runtime: runtimeServiceHandlers(env, { sandboxes, containers }),
         image: imageServiceHandlers(env, images),

@@ -61,6 +61,11 @@ export const CONFIG_SCHEMA = z
       .max(65535)
       .default(0)
       .meta({ cli: { flag: '--stream-port <port>', help: 'port of the streaming server; 0 picks a free one' } }),
+    stream_tls_cert: z
+      .union([z.literal(''), absolutePath])
+      .default('')
+      .meta({ cli: { flag: '--stream-tls-cert <file>', help: 'PEM certificate: the streaming server speaks HTTPS (with --stream-tls-key)' } }),
+    stream_tls_key: z.union([z.literal(''), absolutePath]).default('').meta({ cli: { flag: '--stream-tls-key <file>', help: 'PEM private key of --stream-tls-cert' } }),
     // crun refuses hybrid cgroup hosts, which are common; runc handles them.
     runtime: z.string().min(1).default('runc').meta({ cli: { flag: '--runtime <path>', help: 'OCI runtime binary, runc or crun' } }),
     /** CRI runtime_handler names a pod may ask for, each with its OCI runtime binary ('' is `runtime`). */

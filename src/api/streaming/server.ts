@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -54,8 +55,9 @@ export class StreamingServer {
     private readonly log: Logger,
   ) {}
 
-  static async start(address: string, port: number, log: Logger): Promise<StreamingServer> {
-    const http = createServer();
+  /** Listens on address:port (0: a free port); with `tls`, HTTPS and https:// URLs. */
+  static async start(address: string, port: number, log: Logger, tls?: { cert: Buffer; key: Buffer }): Promise<StreamingServer> {
+    const http: Server = tls ? createTlsServer(tls) : createServer();
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(port, address, () => {
@@ -65,7 +67,7 @@ export class StreamingServer {
     });
     const bound = http.address() as AddressInfo;
     const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-    const server = new StreamingServer(http, `http://${host}:${bound.port}`, log);
+    const server = new StreamingServer(http, `${tls ? 'https' : 'http'}://${host}:${bound.port}`, log);
     http.on('request', (req: IncomingMessage, res: ServerResponse) => server.onRequest(req, res));
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => server.onUpgrade(req, socket, head));
     http.on('clientError', (_err, socket: Duplex) => socket.destroy());
