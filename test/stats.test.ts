@@ -303,7 +303,12 @@ describe('container events', () => {
     const f = await PodFixture.start('10.123.71.0/24');
     const subs = [follow(f.d), follow(f.d)];
     try {
-      await sleep(200);
+      // A stream is subscribed some time after it is opened: probe pods until both have seen one.
+      await until('both subscriptions', async () => {
+        const probe = await f.pod(`probe-${Date.now()}`);
+        await sleep(200);
+        return subs.every((s) => s.events.some((e) => e.container_id === probe)) ? true : undefined;
+      });
       const pod = await f.pod('ev');
       const id = await f.run(pod, { metadata: { name: 'short' }, command: ['sh', '-c', 'sleep 0.5; exit 3'] });
       await f.waitExited(id);
@@ -320,20 +325,22 @@ describe('container events', () => {
         [pod, 'CONTAINER_STOPPED_EVENT'],
         [pod, 'CONTAINER_DELETED_EVENT'],
       ];
-      for (const s of subs) {
-        await until('all events', () => (s.events.length >= want.length ? true : undefined), 10_000);
+      for (const sub of subs) {
+        const ours = () => sub.events.filter((e) => e.container_id === pod || e.container_id === id);
+        await until('all events', () => (ours().length >= want.length ? true : undefined), 10_000);
+        const events = ours();
         assert.deepEqual(
-          s.events.map((e) => [e.container_id, e.container_event_type ?? 'CONTAINER_CREATED_EVENT']),
+          events.map((e) => [e.container_id, e.container_event_type ?? 'CONTAINER_CREATED_EVENT']),
           want,
         );
-        const stopped = s.events[4];
+        const stopped = events[4];
         assert.equal(stopped.pod_sandbox_status?.id, pod);
         const mine = stopped.containers_statuses.find((c) => c.id === id)!;
         assert.deepEqual([mine.state, mine.exit_code, mine.reason], ['CONTAINER_EXITED', 3, 'Error']);
-        const started = s.events[3].containers_statuses.find((c) => c.id === id)!;
+        const started = events[3].containers_statuses.find((c) => c.id === id)!;
         assert.equal(started.state, 'CONTAINER_RUNNING');
-        assert.equal(s.events[7].pod_sandbox_status?.id, pod, 'the removed pod is described as it was');
-        assert.ok(s.events.every((e, i) => i === 0 || BigInt(e.created_at) >= BigInt(s.events[i - 1].created_at)));
+        assert.equal(events[7].pod_sandbox_status?.id, pod, 'the removed pod is described as it was');
+        assert.ok(events.every((e, i) => i === 0 || BigInt(e.created_at) >= BigInt(events[i - 1].created_at)));
       }
     } finally {
       for (const s of subs) s.stream.cancel();
