@@ -227,6 +227,32 @@ describe('stats', () => {
     assert.deepEqual(listed.map((s) => s.attributes.id), [pod]);
   });
 
+  test('a pod with a cgroup of its own reports that cgroup`s totals, its containers included', async () => {
+    const limit = 256 * MiB;
+    const own = (await v1rt<{ pod_sandbox_id: string }>(f.d, 'RunPodSandbox', { config: f.podConfig('stats-cg', { linux: { resources: { memory_limit_in_bytes: limit } } }) }))
+      .pod_sandbox_id;
+    try {
+      const a = await f.run(own, { metadata: { name: 'a' }, command: ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/f bs=1M count=16 2>/dev/null; sleep 1000'] });
+      const b = await f.run(own, { metadata: { name: 'b' }, command: ['sleep', '1000'] });
+      const st = await until('the fill', async () => {
+        const p = await podStats(f.d, own);
+        return num(p.linux.containers.find((c) => c.attributes.id === a)?.memory?.working_set_bytes) >= 16 * MiB ? p : undefined;
+      });
+      // The truth: berth's pod cgroup, /berth/pod-ID, in the memory hierarchy.
+      const kernel = Number(readFileSync(`/sys/fs/cgroup/memory/berth/pod-${own}/memory.usage_in_bytes`, 'utf8'));
+      const usage = num((st.linux.memory as { usage_bytes?: U64 }).usage_bytes);
+      assert.ok(Math.abs(kernel - usage) < 4 * MiB, `pod cgroup ${kernel}, reported ${usage}`);
+      const sum = st.linux.containers.reduce((n, c) => n + num(c.memory?.working_set_bytes), 0);
+      assert.ok(num(st.linux.memory!.working_set_bytes) >= sum, 'the pod cgroup holds its containers');
+      assert.ok(Math.abs(num((st.linux.memory as { available_bytes?: U64 }).available_bytes) - (limit - num(st.linux.memory!.working_set_bytes))) < MiB);
+      assert.ok(num(st.linux.process!.process_count) >= 2, `a and b: ${st.linux.process!.process_count.value}`);
+      assert.ok(num(st.linux.cpu!.usage_core_nano_seconds) >= st.linux.containers.reduce((n, c) => n + num(c.cpu?.usage_core_nano_seconds), 0));
+      assert.ok([a, b].every((id) => st.linux.containers.some((c) => c.attributes.id === id)));
+    } finally {
+      await v1rt(f.d, 'RemovePodSandbox', { pod_sandbox_id: own });
+    }
+  });
+
   test('pod sandbox metrics: cAdvisor names, one label value per descriptor key, the figures of the stats', async () => {
     const { descriptors } = await v1rt<{ descriptors: { name: string; label_keys: string[] }[] }>(f.d, 'ListMetricDescriptors', {});
     const keys = new Map(descriptors.map((d) => [d.name, d.label_keys]));
