@@ -324,6 +324,28 @@ describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => 
     assert.equal((await f.waitExited(id)).state, 'EXITED');
   });
 
+  test('attach without stdin_once: the end of one attach keeps the container stdin for the next', async () => {
+    const id = (
+      await v1rt<{ container_id: string }>(f.d, 'CreateContainer', {
+        pod_sandbox_id: pod,
+        config: { metadata: { name: 'keeper' }, image: { image: f.image }, command: ['sh'], stdin: true },
+      })
+    ).container_id;
+    await v1rt(f.d, 'StartContainer', { container_id: id });
+    const inCtr = async (cmd: string[]) => (await v1rt<{ stdout: Buffer }>(f.d, 'ExecSync', { container_id: id, cmd, timeout: 10 })).stdout.toString();
+    for (const word of ['one', 'two']) {
+      const url = (await v1rt<{ url: string }>(f.d, 'Attach', { container_id: id, stdin: true, stdout: true, stderr: true })).url;
+      const r = await stream(['exec', url, '-stdin', '-stdout', '-stderr'], `echo ${word} > /tmp/${word}\n`);
+      assert.equal(r.code, 0, r.stderr);
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && !(await inCtr(['cat', `/tmp/${word}`]).catch(() => ''))) await new Promise((res) => setTimeout(res, 100));
+      assert.equal(await inCtr(['cat', `/tmp/${word}`]), `${word}\n`);
+      const st = (await v1rt<{ status: { state: string } }>(f.d, 'ContainerStatus', { container_id: id })).status;
+      assert.equal(st.state, 'CONTAINER_RUNNING', `after attach "${word}" the shell still reads its stdin`);
+    }
+    await v1rt(f.d, 'StopContainer', { container_id: id, timeout: 0 });
+  });
+
   test('attach with a tty: resize reaches the container terminal', async () => {
     const id = (
       await v1rt<{ container_id: string }>(f.d, 'CreateContainer', {

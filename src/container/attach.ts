@@ -13,7 +13,7 @@ export interface AttachSession {
   stdout: Readable;
   /** null with a tty: the terminal carries both. */
   stderr: Readable | null;
-  /** null unless the container was created with stdin. Ending it closes the container's stdin when conmon lets go of it at detach. */
+  /** null unless the container was created with stdin. Ending it ends the container's stdin (stdin_once) or detaches. */
   stdin: Writable | null;
   /** Sets the container's terminal size (tty only). */
   resize(width: number, height: number): void;
@@ -29,7 +29,7 @@ export interface AttachSession {
  * the `ctl` FIFO in the bundle. The container's output still goes to its
  * log as well: conmon copies it to every reader.
  */
-export function attachContainer(socket: string, bundle: string, o: { tty: boolean; stdin: boolean }): AttachSession {
+export function attachContainer(socket: string, bundle: string, o: { tty: boolean; stdin: boolean; stdinOnce: boolean }): AttachSession {
   const conn = openSeqpacket(socket);
   conn.on('error', () => undefined);
   let resumeWanted = false;
@@ -65,7 +65,12 @@ export function attachContainer(socket: string, bundle: string, o: { tty: boolea
     ? new Writable({
         write: (chunk: Buffer, _enc, cb) => (conn.destroyed ? cb() : conn.write(chunk, () => cb())),
         final: (cb) => {
-          if (!conn.destroyed) conn.end();
+          if (conn.destroyed) return cb();
+          // stdin_once: conmon closes the container's stdin at the end of ours, and the output runs on
+          // until the container exits. Otherwise the end of input is the client detaching: conmon
+          // (--leave-stdin-open) keeps the container's stdin for the next attach.
+          if (o.stdinOnce) conn.end();
+          else conn.end(() => conn.destroy());
           cb();
         },
       })

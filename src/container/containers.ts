@@ -152,7 +152,7 @@ export class Containers {
   attach(idOrPrefix: string): AttachSession {
     const rec = this.get(idOrPrefix);
     if (rec.state !== 'RUNNING') throw failedPrecondition(`container ${rec.id} is ${rec.state}, not RUNNING`);
-    return attachContainer(this.rt(rec).attachSocket(rec.id), rec.bundle, { tty: rec.spec.tty, stdin: rec.spec.stdin });
+    return attachContainer(this.rt(rec).attachSocket(rec.id), rec.bundle, { tty: rec.spec.tty, stdin: rec.spec.stdin, stdinOnce: rec.spec.stdinOnce });
   }
 
   /** The runtime of the container's pod's handler; its exits still come through the one exit dir. */
@@ -324,6 +324,7 @@ export class Containers {
           logPath: rec.logPath,
           tty: rec.spec.tty,
           stdin: rec.spec.stdin,
+          stdinOnce: rec.spec.stdinOnce,
         });
         rec.pid = pid;
         t1 = performance.now();

@@ -26,6 +26,8 @@ export interface CreateOptions {
   logPath: string;
   tty: boolean;
   stdin: boolean;
+  /** With stdin: the first attach's end closes it; otherwise it stays open for the next attach. */
+  stdinOnce: boolean;
 }
 
 export interface ExecFiles {
@@ -125,6 +127,7 @@ export class OciRuntime {
     ];
     if (o.tty) args.push('-t');
     if (o.stdin) args.push('-i');
+    if (o.stdin && !o.stdinOnce) args.push('--leave-stdin-open');
     const child = spawn(this.s.conmon, args, {
       cwd: o.bundle,
       detached: true,
