@@ -74,6 +74,26 @@ export function labelsAndAnnotations(
   return out;
 }
 
+interface PodIdentityFields {
+  metadata?: { name?: string; namespace?: string; uid?: string; attempt?: number } | null;
+  hostname?: string;
+  log_directory?: string;
+}
+
+/** A pod's name, namespace, uid, attempt, hostname and log directory: the same rules in both APIs. */
+export function podIdentity(config: PodIdentityFields): { name: string; namespace: string; uid: string; attempt: number; hostname: string; logDirectory: string } {
+  const md = config.metadata;
+  if (!md) throw invalidArgument('config.metadata is required');
+  return {
+    name: requiredString(md.name, 'config.metadata.name', MAX_NAME),
+    namespace: boundedString(md.namespace, 'config.metadata.namespace', MAX_NAME),
+    uid: boundedString(md.uid, 'config.metadata.uid', MAX_NAME),
+    attempt: md.attempt ?? 0,
+    hostname: hostnameArg(config.hostname, 'config.hostname'),
+    logDirectory: absolutePath(config.log_directory, 'config.log_directory'),
+  };
+}
+
 export function imageRefArg(value: string | undefined, what = 'image'): string {
   return requiredString(value?.trim(), what, MAX_IMAGE_REF);
 }

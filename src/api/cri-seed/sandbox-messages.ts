@@ -7,32 +7,24 @@ import type { PodSandboxConfig__Output } from '../gen/runtime/PodSandboxConfig.j
 import { SEED_SANDBOX_SECURITY, type SandboxSpec } from '../../sandbox/spec.js';
 import { invalidArgument } from '../../errors.js';
 import {
-  absolutePath,
+  podIdentity,
   boundedString,
   cgroupParentArg,
   dnsSearches,
   dnsServers,
-  hostnameArg,
   idFilter,
   MAX_NAME,
   portMappings,
-  requiredString,
   labelsAndAnnotations, stringMap,
 } from '../validate.js';
 
 export function sandboxSpec(config: PodSandboxConfig__Output | undefined): SandboxSpec {
   if (!config) throw invalidArgument('config is required');
-  const md = config.metadata;
-  if (!md) throw invalidArgument('config.metadata is required');
+  const identity = podIdentity(config);
   const dns = config.dns_options;
   const ns = config.linux?.namespace_options;
   return {
-    name: requiredString(md.name, 'config.metadata.name', MAX_NAME),
-    namespace: boundedString(md.namespace, 'config.metadata.namespace', MAX_NAME),
-    uid: boundedString(md.uid, 'config.metadata.uid', MAX_NAME),
-    attempt: md.attempt ?? 0,
-    hostname: hostnameArg(config.hostname, 'config.hostname'),
-    logDirectory: absolutePath(config.log_directory, 'config.log_directory'),
+    ...identity,
     dns: dns
       ? {
           servers: dnsServers(dns.servers, 'config.dns_options.servers'),

@@ -2,15 +2,13 @@ import type { RunPodSandboxRequest__Output } from '../gen/v1/runtime/v1/RunPodSa
 import type { SandboxSpec } from '../../sandbox/spec.js';
 import { invalidArgument, quote, unimplemented } from '../../errors.js';
 import {
-  absolutePath,
+  podIdentity,
   boundedString,
   cgroupParentArg,
   dnsSearches,
   dnsServers,
-  hostnameArg,
   MAX_NAME,
   portMappings,
-  requiredString,
   labelsAndAnnotations, stringMap,
 } from '../validate.js';
 import { resourcesSpec } from './resources.js';
@@ -22,8 +20,7 @@ const DNS_OPTION = /^[A-Za-z0-9_.:-]+$/;
 export function sandboxSpec(req: RunPodSandboxRequest__Output): SandboxSpec {
   const config = req.config;
   if (!config) throw invalidArgument('config is required');
-  const md = config.metadata;
-  if (!md) throw invalidArgument('config.metadata is required');
+  const identity = podIdentity(config);
   const dns = config.dns_config;
   const linux = config.linux;
   const sc = linux?.security_context;
@@ -46,12 +43,7 @@ export function sandboxSpec(req: RunPodSandboxRequest__Output): SandboxSpec {
     return proto;
   });
   return {
-    name: requiredString(md.name, 'config.metadata.name', MAX_NAME),
-    namespace: boundedString(md.namespace, 'config.metadata.namespace', MAX_NAME),
-    uid: boundedString(md.uid, 'config.metadata.uid', MAX_NAME),
-    attempt: md.attempt ?? 0,
-    hostname: hostnameArg(config.hostname, 'config.hostname'),
-    logDirectory: absolutePath(config.log_directory, 'config.log_directory'),
+    ...identity,
     dns: dns
       ? {
           servers: dnsServers(dns.servers, 'config.dns_config.servers'),
