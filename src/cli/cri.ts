@@ -92,6 +92,17 @@ interface Metadata {
   attempt?: number;
 }
 
+/** Create, start, stop and remove: the same requests in both APIs. */
+function containerCalls(rt: <Res>(name: string, req: object) => Promise<Res>): Pick<Cri, 'createContainer' | 'start' | 'stop' | 'remove'> {
+  return {
+    createContainer: async (podId, config, podConfig) =>
+      (await rt<{ container_id: string }>('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: podConfig })).container_id,
+    start: async (id) => void (await rt('StartContainer', { container_id: id })),
+    stop: async (id, timeout) => void (await rt('StopContainer', { container_id: id, timeout })),
+    remove: async (id) => void (await rt('RemoveContainer', { container_id: id })),
+  };
+}
+
 export function seedCri(c: Clients, timeoutMs: number): Cri {
   const u = caller(timeoutMs);
   const rt = <Res>(name: string, req: object) => u<Res>(c.runtime, name, req);
@@ -119,11 +130,7 @@ export function seedCri(c: Clients, timeoutMs: number): Cri {
         })),
       };
     },
-    createContainer: async (podId, config, podConfig) =>
-      (await rt<{ container_id: string }>('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: podConfig })).container_id,
-    start: async (id) => void (await rt('StartContainer', { container_id: id })),
-    stop: async (id, timeout) => void (await rt('StopContainer', { container_id: id, timeout })),
-    remove: async (id) => void (await rt('RemoveContainer', { container_id: id })),
+    ...containerCalls(rt),
     async containerStatus(id) {
       const { status } = await rt<{ status: { state: ContainerState } }>('ContainerStatus', { container_id: id });
       return { state: status.state, raw: status };
@@ -194,11 +201,7 @@ export function v1Cri(c: Clients, timeoutMs: number): Cri & {
         })),
       };
     },
-    createContainer: async (podId, config, podConfig) =>
-      (await rt<{ container_id: string }>('CreateContainer', { pod_sandbox_id: podId, config, sandbox_config: podConfig })).container_id,
-    start: async (id) => void (await rt('StartContainer', { container_id: id })),
-    stop: async (id, timeout) => void (await rt('StopContainer', { container_id: id, timeout })),
-    remove: async (id) => void (await rt('RemoveContainer', { container_id: id })),
+    ...containerCalls(rt),
     async containerStatus(id) {
       const { status } = await rt<{ status: { state: string } }>('ContainerStatus', { container_id: id });
       return { state: V1_CONTAINER_STATE[status.state] ?? 'UNKNOWN', raw: status };
