@@ -56,7 +56,10 @@ export function startExec(runtime: OciRuntime, id: string, bundle: string, cmd: 
     pidFile: join(bundle, `exec-${eid}.pid`),
     logFile: join(bundle, `exec-${eid}.log`),
   };
-  writeFileSync(files.processFile, JSON.stringify({ ...spec.process, args: cmd, terminal: tty }), { mode: PRIVATE_FILE });
+  // CRI carries no client environment; a terminal exec gets TERM=xterm over the container's, as containerd's does.
+  const env = Array.isArray(spec.process.env) ? (spec.process.env as string[]) : [];
+  const processEnv = tty ? [...env.filter((e) => !e.startsWith('TERM=')), 'TERM=xterm'] : env;
+  writeFileSync(files.processFile, JSON.stringify({ ...spec.process, env: processEnv, args: cmd, terminal: tty }), { mode: PRIVATE_FILE });
   const cleanup = (code: number) => {
     const out = execExitCode(code, files.logFile);
     for (const f of Object.values(files)) rmSync(f, { force: true });

@@ -223,7 +223,8 @@ export async function buildOciSpec(i: OciSpecInput): Promise<Record<string, unkn
       terminal: spec.tty,
       user: { uid: p.user.uid, gid: p.user.gid, additionalGids: p.user.additionalGids },
       args: p.args,
-      env: p.env,
+      // As containerd's WithTTY: a terminal without TERM leaves full-screen programs blind.
+      env: spec.tty && !p.env.some((e) => e.startsWith('TERM=')) ? [...p.env, 'TERM=xterm'] : p.env,
       cwd: p.cwd,
       capabilities: {
         bounding,
