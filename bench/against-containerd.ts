@@ -10,7 +10,7 @@ import { busyboxLayer, buildImage, layerTar, pushImage } from '../test/helpers/i
 import { mountsUnder } from '../test/helpers/cni.js';
 import { benchConflist, childrenOf, commOf, requireContainerd, processesWhere, shimPids, startContainerd } from './containerd.js';
 import { compare, printComparisons, type Comparison } from './compare.js';
-import { rssMiB, writeResultFile } from './lib.js';
+import { anonMiB, percentile, rssMiB, writeResultFile } from './lib.js';
 
 export interface AgainstOptions {
   /** Measured iterations per step and side. */
@@ -18,6 +18,8 @@ export interface AgainstOptions {
   seccomp: 'RuntimeDefault' | 'Unconfined';
   /** Pods (one running container each) behind the List figures. */
   listPods: number;
+  /** Untimed pod lifecycles after which each daemon's idle memory is read again, for creep; 0 skips them. */
+  creep: number;
 }
 
 type SideName = 'berth' | 'containerd';
@@ -167,11 +169,22 @@ async function lifecycle(s: Side, name: string, image: string, o: AgainstOptions
   LIFECYCLE_STEPS.forEach((step, k) => record(samples, s, step, values[k]));
 }
 
-/** Resident memory, the median of a few readings a moment apart. */
+/** Resident memory, a few readings a moment apart. */
 async function steadyRss(pid: number): Promise<number[]> {
-  const out: number[] = [];
+  return (await steadyMemory(pid)).rss;
+}
+
+/**
+ * Resident memory and its anonymous part, a few readings a moment apart.
+ * The anonymous part is what the daemon costs the node: the rest of RSS is
+ * its binary's pages, shared with every process running the same binary
+ * (every node or containerd) and dropped under memory pressure.
+ */
+async function steadyMemory(pid: number): Promise<{ rss: number[]; anon: number[] }> {
+  const out = { rss: [] as number[], anon: [] as number[] };
   for (let i = 0; i < 5; i++) {
-    out.push(rssMiB(pid));
+    out.rss.push(rssMiB(pid));
+    out.anon.push(anonMiB(pid));
     await sleep(200);
   }
   return out;
@@ -419,7 +432,10 @@ function summarise(samples: Samples, steps: readonly string[], unit: string): Co
 const EXEC = 'ExecSync `true`';
 const HELPERS = 'helper processes per pod (1 running container)';
 const RSS_START = 'daemon RSS idle, after start and image pull';
+const ANON_START = 'daemon anonymous RSS idle, after start and image pull';
 const RSS_AFTER = 'daemon RSS idle, after the run';
+const rssCreep = (lifecycles: number) => `daemon RSS idle, after ${lifecycles} more pod lifecycles`;
+const anonCreep = (lifecycles: number) => `daemon anonymous RSS idle, after ${lifecycles} more pod lifecycles`;
 const listSteps = (pods: number) => [`ListContainers, ${pods} pods`, `ListPodSandbox, ${pods} pods`] as const;
 const rssBusy = (pods: number) => `daemon RSS with ${pods} pods`;
 
@@ -429,6 +445,38 @@ type HelperRss = Record<SideName, Record<string, number[]>>;
 async function lifecyclePhase(sides: [Side, Side], image: string, o: AgainstOptions, samples: Samples): Promise<void> {
   progress(`lifecycle: ${WARMUP} warm-up + ${o.n} measured iterations per side...`);
   for (let i = 0; i < WARMUP + o.n; i++) await inTurn(i, sides, (s) => lifecycle(s, `lc${i}`, image, o, i >= WARMUP ? samples : undefined));
+}
+
+/**
+ * o.creep pod lifecycles on each side (both sides at once: only memory is
+ * read here), then each daemon's idle memory again. A daemon that keeps
+ * something per pod or container it has removed grows with them.
+ */
+async function creepPhase(sides: [Side, Side], image: string, o: AgainstOptions, samples: Samples): Promise<void> {
+  progress(`memory creep: ${o.creep} pod lifecycles on each side...`);
+  const every = Math.max(1, Math.round(o.creep / 10));
+  await Promise.all(
+    sides.map(async (s) => {
+      for (let i = 0; i < o.creep; i++) {
+        if (interrupted) throw new Error('interrupted');
+        await lifecycle(s, `cr${i}`, image, o);
+        if ((i + 1) % every === 0) progress(`memory creep: ${s.name} ${i + 1}/${o.creep}`);
+      }
+    }),
+  );
+  await sleep(2000);
+  for (const s of sides) {
+    const m = await steadyMemory(s.proc.pid!);
+    samples[s.name][rssCreep(o.creep)] = m.rss;
+    samples[s.name][anonCreep(o.creep)] = m.anon;
+  }
+}
+
+/** Each side's idle RSS after the creep phase over its idle RSS before it. */
+function creepRatios(samples: Samples, lifecycles: number): Record<SideName, number> {
+  const median = (v: number[]) => percentile([...v].sort((a, b) => a - b), 50);
+  const ratio = (s: SideName) => median(samples[s][rssCreep(lifecycles)]) / median(samples[s][RSS_START]);
+  return { berth: ratio('berth'), containerd: ratio('containerd') };
 }
 
 /** Three pods with a running container on each side: their helper processes' memory, and ExecSync into one of them. */
@@ -509,7 +557,12 @@ export async function againstContainerd(o: AgainstOptions): Promise<void> {
     const setup = await setUp(run);
     sides = setup.sides;
     await sleep(2000);
-    for (const s of sides) samples[s.name][RSS_START] = await steadyRss(s.proc.pid!);
+    for (const s of sides) {
+      const m = await steadyMemory(s.proc.pid!);
+      samples[s.name][RSS_START] = m.rss;
+      samples[s.name][ANON_START] = m.anon;
+    }
+    if (o.creep) await creepPhase(sides, setup.image, o, samples);
     await lifecyclePhase(sides, setup.image, o, samples);
     await execPhase(sides, setup.image, o, samples, helpers);
     await listPhase(sides, setup.image, o, samples);
@@ -532,8 +585,9 @@ export async function againstContainerd(o: AgainstOptions): Promise<void> {
   }
   const results = [
     ...summarise(samples, [...LIFECYCLE_STEPS, EXEC, ...listSteps(o.listPods)], 'ms'),
-    ...summarise(samples, [RSS_START, rssBusy(o.listPods), RSS_AFTER, HELPERS], 'MiB'),
+    ...summarise(samples, [RSS_START, ANON_START, ...(o.creep ? [rssCreep(o.creep), anonCreep(o.creep)] : []), rssBusy(o.listPods), RSS_AFTER, HELPERS], 'MiB'),
   ];
+  const creep = o.creep ? creepRatios(samples, o.creep) : undefined;
   const seconds = Math.round((Date.now() - started) / 1000);
   const [berth, containerd] = sides!;
   console.log(
@@ -541,12 +595,17 @@ export async function againstContainerd(o: AgainstOptions): Promise<void> {
       `A/B alternating, n=${o.n} after ${WARMUP} warm-up; ${cpus().length} CPUs, load ${load.map((l) => l.toFixed(2)).join(' -> ')}, ${seconds} s`,
   );
   printComparisons(results);
+  if (creep)
+    console.log(
+      `\nmemory creep, idle RSS after ${o.creep} pod lifecycles / idle RSS after start: berth ${creep.berth.toFixed(2)}, containerd ${creep.containerd.toFixed(2)}`,
+    );
   const file = writeResultFile({
     at: new Date().toISOString(),
     against: 'containerd',
     versions: { berth: berth.version, containerd: containerd.version },
-    settings: { n: o.n, warmup: WARMUP, seccomp: o.seccomp, listPods: o.listPods, cpus: cpus().length, loadavg1: load, seconds },
+    settings: { n: o.n, warmup: WARMUP, seccomp: o.seccomp, listPods: o.listPods, creep: o.creep, cpus: cpus().length, loadavg1: load, seconds },
     comparisons: results,
+    ...(creep && { creep: { lifecycles: o.creep, idleRssRatio: creep } }),
     helperProcessRss: helpers,
   });
   console.log(`\nwritten to ${file}`);

@@ -34,7 +34,16 @@ export async function timeIt(n: number, fn: (i: number) => Promise<unknown>): Pr
 
 /** Resident set size of a process, in MiB. */
 export function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return statusMiB(pid, 'VmRSS');
+}
+
+/** The anonymous part of a process's resident set (heap, stacks: what is its own), in MiB. */
+export function anonMiB(pid: number): number {
+  return statusMiB(pid, 'RssAnon');
+}
+
+function statusMiB(pid: number, field: string): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 }
 

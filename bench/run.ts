@@ -18,7 +18,7 @@ const SECTIONS: Record<string, () => Promise<Figure[]>> = {
 
 /**
  * `npm run bench [-- SECTION...]`: berth alone, by section.
- * `npm run bench -- --against containerd [--n 30] [--seccomp unconfined] [--list-pods 100]`:
+ * `npm run bench -- --against containerd [--n 30] [--seccomp unconfined] [--list-pods 100] [--creep 1000]`:
  * berth and a private containerd side by side, as ratios.
  */
 async function main(): Promise<void> {
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       n: { type: 'string', default: '30' },
       seccomp: { type: 'string', default: 'runtime-default' },
       'list-pods': { type: 'string', default: '100' },
+      creep: { type: 'string', default: '1000' },
     },
   });
   if (values.against !== undefined) {
@@ -37,9 +38,11 @@ async function main(): Promise<void> {
     const listPods = Number(values['list-pods']);
     if (!Number.isInteger(n) || n < 2) throw new Error(`--n ${values.n}: an integer of at least 2`);
     if (!Number.isInteger(listPods) || listPods < 1) throw new Error(`--list-pods ${values['list-pods']}: a positive integer`);
+    const creep = Number(values.creep);
+    if (!Number.isInteger(creep) || creep < 0) throw new Error(`--creep ${values.creep}: pod lifecycles, an integer of at least 0`);
     const seccomp = ({ 'runtime-default': 'RuntimeDefault', unconfined: 'Unconfined' } as const)[values.seccomp as 'runtime-default' | 'unconfined'];
     if (!seccomp) throw new Error(`--seccomp ${values.seccomp}: runtime-default or unconfined`);
-    await againstContainerd({ n, seccomp, listPods });
+    await againstContainerd({ n, seccomp, listPods, creep });
     return;
   }
   const figures: Figure[] = [];
