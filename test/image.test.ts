@@ -76,6 +76,22 @@ describe('images from a registry without auth', () => {
     noTemp(d);
   });
 
+  test('once a pull ends, berthd keeps no layer unpack thread (each is a whole isolate)', async () => {
+    const threads = () => Number(/^Threads:\s+(\d+)$/m.exec(readFileSync(`/proc/${d.proc.pid}/status`, 'utf8'))![1]);
+    const img = buildImage({
+      layers: [{ tar: await layerTar([{ name: 'a', content: randomBytes(64) }]) }, { tar: await layerTar([{ name: 'b', content: randomBytes(64) }]) }],
+    });
+    await pushImage(reg, 'test/threads', '1', img);
+    const before = threads();
+    const layers = layersOf(d).length;
+    await pull(d, `${reg.host}/test/threads:1`);
+    assert.equal(layersOf(d).length, layers + 2, 'both layers unpacked, in worker threads');
+    // A terminated worker's thread is gone a moment after the answer.
+    const deadline = Date.now() + 1000;
+    while (threads() > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(threads(), before);
+  });
+
   test('ImageStatus by id, id prefix, digest reference; absent image has no image field', async () => {
     const byId = await d.img<{ image: Img }>('ImageStatus', { image: { image: base.configDigest } });
     assert.equal(byId.image.id, base.configDigest);

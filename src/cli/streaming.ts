@@ -86,7 +86,11 @@ export function runRemoteCommand(url: string, o: SessionOptions, io: SessionIO):
       // v4 cannot close stdin alone; the session then ends with the command.
       if (ws.readyState === WebSocket.OPEN && ws.protocol === 'v5.channel.k8s.io') ws.send(Buffer.from([CLOSE_SIGNAL, STDIN]));
     };
+    // A signal that ends berthctl ends the session first, so the terminal is left as it was found.
+    const hangUp = () => ws.close();
+    for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.once(sig, hangUp);
     const cleanup = () => {
+      for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, hangUp);
       if (raw) io.stdin.setRawMode!(false);
       io.stdin.off('data', onInput);
       io.stdin.off('end', onInputEnd);

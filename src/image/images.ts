@@ -117,6 +117,7 @@ export class Images {
     const ref = parseReference(image);
     const tracker = this.d.progress.begin(formatReference(ref));
     const watch = new StallWatch(this.d.pullProgressTimeoutMs ?? 0, `pull ${image}`);
+    const releaseWorkers = this.d.layers.holdWorkers();
     const held: string[] = [];
     const hold = (keys: string[]) => {
       this.leases.add(keys);
@@ -186,6 +187,7 @@ export class Images {
       this.collectGarbage();
       throw e;
     } finally {
+      releaseWorkers();
       watch.stop();
       this.leases.release(held);
     }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { LayerCompression } from './manifest.js';
-import { unpackLayer } from './unpack-worker.js';
+import { holdUnpackWorkers, unpackLayer } from './unpack-worker.js';
 import pLimit from 'p-limit';
 
 /** chainID(L0) = diffID(L0); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln)). */
@@ -82,6 +82,11 @@ export class LayerStore {
       if (!existsSync(from) && existsSync(to)) moved.set(chain, diff);
     }
     return moved;
+  }
+
+  /** Keeps unpack threads between the layers of a pull; call the returned function when the pull ends. */
+  holdWorkers(): () => void {
+    return holdUnpackWorkers();
   }
 
   /** Makes the layer present, unpacking `blobPath` once however many ask at a time. */

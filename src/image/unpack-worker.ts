@@ -12,23 +12,35 @@ interface Job {
 
 type Outcome = { ok: true; size: number } | { ok: false; kind: ErrorKind; message: string };
 
-// A worker idle this long exits: an idle berthd keeps no unpack threads.
-const IDLE_MS = 5000;
-
-interface Idle {
+// Starting a worker (a fresh isolate loading the unpack modules) costs
+// ~250 ms here, more than unpacking a small layer: workers are reused
+// across the layers of the pulls in progress. Each is a whole isolate
+// (~11 MiB resident), so once the last pull ends they exit and an idle
+// berthd keeps no unpack thread. How many run at once is the caller's limit.
+interface Parked {
   worker: Worker;
-  timer: NodeJS.Timeout;
+  /** Takes a worker that died while parked off the list. */
+  onExit: () => void;
 }
 
-// Starting a worker (a fresh isolate loading the unpack modules) costs
-// ~250 ms here, more than unpacking a small layer; workers are reused
-// across the layers of a pull. How many run at once is the caller's limit.
-const idle: Idle[] = [];
+const idle: Parked[] = [];
+let holds = 0;
+
+/** Keeps finished workers for the next layer until the returned function is called (once the pull ends). */
+export function holdUnpackWorkers(): () => void {
+  holds++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--holds === 0) for (const p of idle.splice(0)) void p.worker.terminate();
+  };
+}
 
 function takeWorker(): Worker {
   const reused = idle.pop();
   if (reused) {
-    clearTimeout(reused.timer);
+    reused.worker.off('exit', reused.onExit);
     reused.worker.ref();
     return reused.worker;
   }
@@ -36,14 +48,19 @@ function takeWorker(): Worker {
 }
 
 function park(worker: Worker): void {
+  if (holds === 0) {
+    void worker.terminate();
+    return;
+  }
   worker.unref();
-  const entry: Idle = {
+  const entry: Parked = {
     worker,
-    timer: setTimeout(() => {
-      idle.splice(idle.indexOf(entry), 1);
-      void worker.terminate();
-    }, IDLE_MS).unref(),
+    onExit: () => {
+      const i = idle.indexOf(entry);
+      if (i >= 0) idle.splice(i, 1);
+    },
   };
+  worker.once('exit', entry.onExit);
   idle.push(entry);
 }
 
