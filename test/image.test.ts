@@ -84,12 +84,15 @@ describe('images from a registry without auth', () => {
     await pushImage(reg, 'test/threads', '1', img);
     const before = threads();
     const layers = layersOf(d).length;
-    await pull(d, `${reg.host}/test/threads:1`);
+    const ref = `${reg.host}/test/threads:1`;
+    await pull(d, ref);
     assert.equal(layersOf(d).length, layers + 2, 'both layers unpacked, in worker threads');
     // A terminated worker's thread is gone a moment after the answer.
     const deadline = Date.now() + 1000;
     while (threads() > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.equal(threads(), before);
+    await d.img('RemoveImage', { image: { image: ref } });
+    assert.equal(layersOf(d).length, layers);
   });
 
   test('ImageStatus by id, id prefix, digest reference; absent image has no image field', async () => {
