@@ -13,7 +13,9 @@ import { PodFixture } from './helpers/pod.js';
 import { v1rt, code } from './helpers/v1.js';
 import { TokenCache } from '../src/api/streaming/tokens.js';
 import { StreamingServer } from '../src/api/streaming/server.js';
+import type { RemoteCommand } from '../src/api/streaming/types.js';
 import { createLogger } from '../src/daemon/log.js';
+import { startDaemon } from './helpers/daemon.js';
 
 // Exec, Attach and PortForward through berthd's streaming server, driven by
 // test/go/stream-client: the kubelet's protocols spoken with spdystream, the
@@ -259,7 +261,7 @@ describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => 
       ),
     );
     assert.equal(made, null);
-    const server = await StreamingServer.start('127.0.0.1', 0, createLogger('silent'), { cert: readFileSync(cert), key: readFileSync(key) });
+    const server = await StreamingServer.start('127.0.0.1', 0, createLogger('silent'), { tls: { cert: readFileSync(cert), key: readFileSync(key) } });
     try {
       const url = server.exec({
         stdin: false,
@@ -278,6 +280,73 @@ describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => 
       assert.equal(status(r).status, 'Success');
     } finally {
       await server.close();
+    }
+  });
+
+  test('a session idle for stream_idle_timeout is closed and its command ended; one that carries data is not', async () => {
+    const server = await StreamingServer.start('127.0.0.1', 0, createLogger('silent'), { idleTimeoutMs: 800 });
+    let aborted = 0;
+    const idle = (): RemoteCommand => ({
+      stdin: false,
+      stdout: true,
+      stderr: false,
+      tty: false,
+      describe: 'idle',
+      run: (io) =>
+        new Promise((resolve) =>
+          io.signal.addEventListener('abort', () => {
+            aborted++;
+            resolve(0);
+          }),
+        ),
+    });
+    // A tick every 300 ms for 3 s: never 800 ms without a byte.
+    const busy = (): RemoteCommand => ({
+      stdin: false,
+      stdout: true,
+      stderr: false,
+      tty: false,
+      describe: 'busy',
+      run: async (io) => {
+        for (let i = 0; i < 10; i++) {
+          io.stdout!.write('tick\n');
+          await new Promise((res) => setTimeout(res, 300));
+        }
+        return 0;
+      },
+    });
+    try {
+      let t0 = Date.now();
+      const spdyIdle = await stream(['exec', server.exec(idle()), '-stdout'], '', 15_000);
+      const spdyMs = Date.now() - t0;
+      assert.notEqual(spdyIdle.code, null, `the client saw the session end (${spdyIdle.stderr})`);
+      assert.ok(spdyMs >= 800 && spdyMs < 8000, `SPDY session closed after ${spdyMs} ms`);
+      assert.equal(aborted, 1, 'the command saw its client go');
+      t0 = Date.now();
+      const wsIdle = await wsSession(server.exec(idle()), 'v4.channel.k8s.io');
+      const wsMs = Date.now() - t0;
+      assert.ok(wsMs >= 800 && wsMs < 8000, `WebSocket session closed after ${wsMs} ms`);
+      assert.equal(wsIdle.out[3], '', 'no exit status for a session the server closed');
+      assert.equal(aborted, 2);
+
+      const spdyBusy = await stream(['exec', server.exec(busy()), '-stdout']);
+      assert.equal(spdyBusy.stdout, 'tick\n'.repeat(10));
+      assert.equal(status(spdyBusy).status, 'Success');
+      const wsBusy = await wsSession(server.exec(busy()), 'v4.channel.k8s.io');
+      assert.equal(wsBusy.out[1], 'tick\n'.repeat(10));
+      assert.equal((JSON.parse(wsBusy.out[3]) as V1Status).status, 'Success');
+      assert.equal(aborted, 2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('stream_idle_timeout takes a duration; anything else stops berthd at start', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'berth-test-'));
+    try {
+      await assert.rejects(startDaemon({ dirs: { base }, args: ['--stream-idle-timeout', '4 hours'] }), /stream_idle_timeout/);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
     }
   });
 

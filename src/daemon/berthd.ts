@@ -146,7 +146,7 @@ export class Berthd {
       images.recover();
       await sandboxes.recover();
       void sandboxes.checkNetworks();
-      streaming = await StreamingServer.start(cfg.stream_address, cfg.stream_port, log, tls);
+      streaming = await StreamingServer.start(cfg.stream_address, cfg.stream_port, log, { tls, idleTimeoutMs: durationMs(cfg.stream_idle_timeout) });
       const server = await listenGrpc(cfg.socket, {
         runtime: runtimeServiceHandlers(env, { sandboxes, containers }),
         image: imageServiceHandlers(env, images),

@@ -66,6 +66,10 @@ export const CONFIG_SCHEMA = z
       .default('')
       .meta({ cli: { flag: '--stream-tls-cert <file>', help: 'PEM certificate: the streaming server speaks HTTPS (with --stream-tls-key)' } }),
     stream_tls_key: z.union([z.literal(''), absolutePath]).default('').meta({ cli: { flag: '--stream-tls-key <file>', help: 'PEM private key of --stream-tls-cert' } }),
+    // The kubelet's streaming server and containerd close a session idle this long (containerd's default).
+    stream_idle_timeout: duration
+      .default('4h')
+      .meta({ cli: { flag: '--stream-idle-timeout <duration>', help: 'close an exec, attach or port-forward session that carries no data either way for this long; 0 never' } }),
     // crun refuses hybrid cgroup hosts, which are common; runc handles them.
     runtime: z.string().min(1).default('runc').meta({ cli: { flag: '--runtime <path>', help: 'OCI runtime binary, runc or crun' } }),
     /** CRI runtime_handler names a pod may ask for, each with its OCI runtime binary ('' is `runtime`). */

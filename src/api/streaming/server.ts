@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../daemon/log.js';
+import { watchIdle } from './idle.js';
 import { SpdyConnection } from './spdy.js';
 import { TokenCache } from './tokens.js';
 import { REMOTECOMMAND_PROTOCOLS, serveRemoteCommand, type RemoteCommandProtocol } from './remotecommand.js';
@@ -14,6 +15,13 @@ import { WS_PORTFORWARD_PROTOCOLS, serveWebSocketPortForward, wsPorts } from './
 
 type Pending = { kind: 'exec' | 'attach'; cmd: RemoteCommand } | { kind: 'portforward'; forwarder: PortForwarder };
 
+export interface StreamingOptions {
+  /** PEM certificate and key: HTTPS and https:// URLs. */
+  tls?: { cert: Buffer; key: Buffer };
+  /** A session that carries no byte either way for this long is closed (0: never). */
+  idleTimeoutMs?: number;
+}
+
 const PATH = /^\/(exec|attach|portforward)\/([A-Za-z0-9_-]{1,64})$/;
 
 function wsProtocols(req: IncomingMessage): readonly string[] {
@@ -22,6 +30,16 @@ function wsProtocols(req: IncomingMessage): readonly string[] {
 
 function plainResponse(socket: Duplex, status: string, body: string, headers: string[] = []): void {
   socket.end([`HTTP/1.1 ${status}`, 'Content-Type: text/plain; charset=utf-8', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', ...headers, '', body].join('\r\n'));
+}
+
+/**
+ * A close frame, written at once when the client still reads, then the
+ * connection dropped without waiting for the client's close frame, so the
+ * session's command ends now (as the kubelet's wsstream closes at its deadline).
+ */
+function closeWebSocket(ws: WebSocket): void {
+  ws.close(1000, 'idle timeout');
+  ws.terminate();
 }
 
 /** The values of a header given once or several times, comma lists split. */
@@ -53,10 +71,11 @@ export class StreamingServer {
     private readonly http: Server,
     private readonly base: string,
     private readonly log: Logger,
+    private readonly idleTimeoutMs: number,
   ) {}
 
-  /** Listens on address:port (0: a free port); with `tls`, HTTPS and https:// URLs. */
-  static async start(address: string, port: number, log: Logger, tls?: { cert: Buffer; key: Buffer }): Promise<StreamingServer> {
+  /** Listens on address:port (0: a free port). */
+  static async start(address: string, port: number, log: Logger, { tls, idleTimeoutMs = 0 }: StreamingOptions = {}): Promise<StreamingServer> {
     const http: Server = tls ? createTlsServer(tls) : createServer();
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -67,7 +86,7 @@ export class StreamingServer {
     });
     const bound = http.address() as AddressInfo;
     const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
-    const server = new StreamingServer(http, `${tls ? 'https' : 'http'}://${host}:${bound.port}`, log);
+    const server = new StreamingServer(http, `${tls ? 'https' : 'http'}://${host}:${bound.port}`, log, idleTimeoutMs);
     http.on('request', (req: IncomingMessage, res: ServerResponse) => server.onRequest(req, res));
     http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => server.onUpgrade(req, socket, head));
     http.on('clientError', (_err, socket: Duplex) => socket.destroy());
@@ -106,6 +125,14 @@ export class StreamingServer {
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 
+  /** Closes a session once it has been idle for the idle timeout, saying so in the log. */
+  private closeWhenIdle(socket: Duplex, kind: Pending['kind'], close: () => void): void {
+    watchIdle(socket, this.idleTimeoutMs, () => {
+      this.log.info({ kind, idleTimeoutMs: this.idleTimeoutMs }, 'streaming session idle: closed');
+      close();
+    });
+  }
+
   private take(req: IncomingMessage): Pending | undefined {
     const m = PATH.exec((req.url ?? '').split('?')[0]);
     if (!m || (req.method !== 'POST' && req.method !== 'GET')) return undefined;
@@ -129,12 +156,18 @@ export class StreamingServer {
         return plainResponse(socket, '400 Bad Request', `unable to upgrade: requested protocol(s) are not supported: ${JSON.stringify(offered.slice(0, 8))}\n`);
       if (pending.kind !== 'portforward') {
         const { cmd } = pending;
-        return this.wss.handleUpgrade(req, socket, head, (ws) => serveWebSocketCommand(ws, ws.protocol, cmd, onError));
+        return this.wss.handleUpgrade(req, socket, head, (ws) => {
+          this.closeWhenIdle(socket, pending.kind, () => closeWebSocket(ws));
+          serveWebSocketCommand(ws, ws.protocol, cmd, onError);
+        });
       }
       const ports = wsPorts(new URLSearchParams((req.url ?? '').split('?')[1] ?? ''));
       if (typeof ports === 'string') return plainResponse(socket, '400 Bad Request', `unable to upgrade: ${ports}\n`);
       const { forwarder } = pending;
-      return this.wss.handleUpgrade(req, socket, head, (ws) => serveWebSocketPortForward(ws, ws.protocol, ports, forwarder));
+      return this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.closeWhenIdle(socket, pending.kind, () => closeWebSocket(ws));
+        serveWebSocketPortForward(ws, ws.protocol, ports, forwarder);
+      });
     }
     if (!headerList(req, 'upgrade').some((u) => u.toLowerCase() === 'spdy/3.1'))
       return plainResponse(socket, '400 Bad Request', 'unable to upgrade: SPDY/3.1 or websocket expected\n');
@@ -152,6 +185,7 @@ export class StreamingServer {
     const conn = new SpdyConnection(socket, head);
     this.conns.add(conn);
     conn.on('close', () => this.conns.delete(conn));
+    this.closeWhenIdle(socket, pending.kind, () => conn.expire());
     if (pending.kind === 'portforward') return servePortForward(conn, pending.forwarder);
     serveRemoteCommand(conn, protocol as RemoteCommandProtocol, pending.cmd, onError);
   }

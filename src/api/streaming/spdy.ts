@@ -21,6 +21,7 @@ const FLAG_FIN = 0x01;
 const TYPE = { SYN_STREAM: 1, SYN_REPLY: 2, RST_STREAM: 3, SETTINGS: 4, PING: 6, GOAWAY: 7, HEADERS: 8, WINDOW_UPDATE: 9 } as const;
 const RST_PROTOCOL_ERROR = 1;
 const RST_INVALID_STREAM = 2;
+const RST_CANCEL = 5;
 /** Larger frames than this are refused: Kubernetes' clients send at most 32 KiB of data per frame. */
 const MAX_FRAME = 1 << 20;
 /** The decompressed headers of one block; Kubernetes' streams carry a handful of short ones. */
@@ -116,6 +117,17 @@ export class SpdyConnection extends EventEmitter {
     this.socket.write(control(TYPE.GOAWAY, 0, body));
     this.socket.end();
     this.onClose();
+  }
+
+  /**
+   * Ends an idle connection: every open stream reset, then GOAWAY; what
+   * the client no longer reads is not waited for.
+   */
+  expire(): void {
+    if (this.closed) return;
+    for (const id of this.streams.keys()) this.sendReset(id, RST_CANCEL);
+    this.close();
+    if (this.socket.writableLength) this.socket.destroy();
   }
 
   /** Drops the connection at once. */
