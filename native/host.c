@@ -155,21 +155,21 @@ static napi_value js_umount2(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// netnsConnect(netns: string, port: number): number -- a TCP socket fd,
-// non-blocking, connecting to 127.0.0.1:port inside the network namespace
-// pinned at `netns` ("" for berthd's own). setns(CLONE_NEWNET) changes only
-// the calling thread's namespace, and the socket keeps the namespace it was
-// made in; the thread is back in its own before this returns. The connect
-// completes (or is refused) later: Node sees either on the socket.
-static napi_value js_netns_connect(napi_env env, napi_callback_info info) {
+// netnsSocket(netns: string, ipv6: boolean): number -- an unconnected,
+// non-blocking TCP socket fd (IPv4, or IPv6 with `ipv6`) made inside the
+// network namespace pinned at `netns` ("" for berthd's own).
+// setns(CLONE_NEWNET) changes only the calling thread's namespace, and the
+// socket keeps the namespace it was made in; the thread is back in its own
+// before this returns. Node connects it, so that the connect's outcome
+// comes as the socket's 'connect' or 'error' event.
+static napi_value js_netns_socket(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char path[4096];
-  uint32_t port;
+  bool ipv6;
   if (argc < 2 || get_string(env, argv[0], path, sizeof path)) CHECK(napi_invalid_arg);
-  CHECK(napi_get_value_uint32(env, argv[1], &port));
-  if (port == 0 || port > 65535) CHECK(napi_invalid_arg);
+  CHECK(napi_get_value_bool(env, argv[1], &ipv6));
   int self = -1, target = -1;
   if (path[0]) {
     self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
@@ -189,16 +189,8 @@ static napi_value js_netns_connect(napi_env env, napi_callback_info info) {
       return throw_errno(env, "setns", path);
     }
   }
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  int err = fd < 0 ? errno : 0;
-  if (fd >= 0) {
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr = {htonl(INADDR_LOOPBACK)}};
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0 && errno != EINPROGRESS) {
-      err = errno;
-      close(fd);
-      fd = -1;
-    }
-  }
+  int fd = socket(ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int err = errno;
   if (path[0]) {
     // Staying in the pod's namespace would put every later socket of berthd there.
     if (setns(self, CLONE_NEWNET) != 0) abort();
@@ -207,7 +199,7 @@ static napi_value js_netns_connect(napi_env env, napi_callback_info info) {
   }
   if (fd < 0) {
     errno = err;
-    return throw_errno(env, "connect in", path[0] ? path : "host network");
+    return throw_errno(env, "socket in", path[0] ? path : "host network");
   }
   napi_value out;
   CHECK(napi_create_int32(env, fd, &out));
@@ -345,7 +337,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"lgetxattr", NULL, js_lgetxattr, NULL, NULL, NULL, napi_default, NULL},
       {"mount", NULL, js_mount, NULL, NULL, NULL, napi_default, NULL},
       {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_default, NULL},
-      {"netnsConnect", NULL, js_netns_connect, NULL, NULL, NULL, napi_default, NULL},
+      {"netnsSocket", NULL, js_netns_socket, NULL, NULL, NULL, napi_default, NULL},
       {"seqpacketRelay", NULL, js_seqpacket_relay, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -479,4 +479,50 @@ describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => 
     assert.match(closed.result.connections![0].error, /error forwarding port 8081: .*ECONNREFUSED/);
     await v1rt(f.d, 'StopContainer', { container_id: id, timeout: 0 });
   });
+
+  test('port-forward reaches a server listening only on the pod IPv6 loopback (::1): localhost is tried as IPv4, then IPv6', async (t) => {
+    // The pod's loopback has ::1 when the host has IPv6 on (the containers share the pod's network namespace).
+    if (!/^0{31}1 /m.test(await execSync(['cat', '/proc/net/if_inet6']))) return t.skip('IPv6 is off on this host: the pod loopback has no ::1');
+    const id = (
+      await v1rt<{ container_id: string }>(f.d, 'CreateContainer', {
+        pod_sandbox_id: pod,
+        config: {
+          metadata: { name: 'web6' },
+          image: { image: f.image },
+          command: ['sh', '-c', 'mkdir -p /www6 && echo served-over-ipv6 > /www6/index.html && exec httpd -f -p [::1]:8082 -h /www6'],
+        },
+      })
+    ).container_id;
+    await v1rt(f.d, 'StartContainer', { container_id: id });
+    const fetch6 = (host: string) => execSync(['sh', '-c', `wget -q -O- http://${host}:8082/index.html 2>&1 || echo refused`]);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !(await fetch6('[::1]')).includes('served-over-ipv6')) await new Promise((res) => setTimeout(res, 100));
+    assert.match(await fetch6('[::1]'), /served-over-ipv6/);
+    assert.match(await fetch6('127.0.0.1'), /refused/, 'nothing listens on 127.0.0.1:8082: only the IPv6 try can reach it');
+    const pfUrl = () => v1rt<{ url: string }>(f.d, 'PortForward', { pod_sandbox_id: pod, port: [8082] }).then((r) => r.url);
+    const get = 'GET /index.html HTTP/1.0\r\n\r\n';
+    const r = await stream(['portforward', await pfUrl(), '-port', '8082', '-connections', '3', '-send', get]);
+    assert.equal(r.code, 0, r.stderr);
+    for (const c of r.result.connections!) {
+      assert.match(c.data, /served-over-ipv6/);
+      assert.equal(c.error, '');
+    }
+    const ws = new WebSocket(`${(await pfUrl()).replace(/^http/, 'ws')}?port=8082`, ['v4.channel.k8s.io']);
+    const data: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', () => ws.send(Buffer.concat([Buffer.from([0]), Buffer.from(get)])));
+      ws.on('message', (m: Buffer) => {
+        if (m[0] === 0) data.push(m.subarray(1));
+        if (Buffer.concat(data.slice(1)).toString().includes('served-over-ipv6')) resolve();
+        if (m[0] === 1 && m.length > 3) reject(new Error(m.subarray(1).toString()));
+      });
+      ws.on('error', reject);
+      setTimeout(() => reject(new Error('no answer over WebSocket')), 15_000);
+    });
+    ws.close();
+    await v1rt(f.d, 'StopContainer', { container_id: id, timeout: 0 });
+    // With nothing on either family, the error names both tries.
+    const closed = await stream(['portforward', await pfUrl(), '-port', '8082', '-send', get]);
+    assert.match(closed.result.connections![0].error, /error forwarding port 8082: .*IPv4 ECONNREFUSED, IPv6 ECONNREFUSED/);
+  });
 });

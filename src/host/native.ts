@@ -6,8 +6,8 @@ interface HostCalls {
   lgetxattr(path: string, name: string): Buffer | null;
   mount(source: string, target: string, fstype: string, flags: number, data: string): void;
   umount2(target: string, flags: number): void;
-  /** A TCP socket fd connecting to 127.0.0.1:port inside the netns pinned at `netns` ('' for berthd's own). */
-  netnsConnect(netns: string, port: number): number;
+  /** An unconnected TCP socket fd (IPv4, or IPv6 with `ipv6`) made inside the netns pinned at `netns` ('' for berthd's own). */
+  netnsSocket(netns: string, ipv6: boolean): number;
   /** A stream socket fd relayed to the SOCK_SEQPACKET socket at `path`, each packet framed [byte][u32 len][data]. */
   seqpacketRelay(path: string): number;
 }

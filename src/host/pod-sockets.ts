@@ -2,12 +2,16 @@ import { Socket } from 'node:net';
 import { host } from './native.js';
 
 /**
- * A TCP connection to 127.0.0.1:`port` inside the network namespace
- * pinned at `netns` ('' for the host's). The connect completes after this
- * returns: a refused one shows as the socket's ECONNREFUSED error.
+ * A TCP connection to the loopback address `127.0.0.1` or `::1`, port
+ * `port`, inside the network namespace pinned at `netns` ('' for the
+ * host's). The socket is made in that namespace and connected by Node,
+ * so the outcome is the socket's 'connect' or 'error' event (e.g.
+ * ECONNREFUSED).
  */
-export function connectInNetns(netns: string, port: number): Socket {
-  return new Socket({ fd: host.netnsConnect(netns, port), readable: true, writable: true, allowHalfOpen: true });
+export function connectInNetns(netns: string, loopback: '127.0.0.1' | '::1', port: number): Socket {
+  // Not readable/writable: false: Node 20 keeps such a socket's writable side ended after connect (write after end).
+  const socket = new Socket({ fd: host.netnsSocket(netns, loopback === '::1'), allowHalfOpen: true });
+  return socket.connect({ host: loopback, port });
 }
 
 /**
