@@ -386,11 +386,11 @@ describe('containers', () => {
       assert.equal(c.code, 0, c.stderr);
       const id = c.stdout.trim();
       assert.equal((await berthctl(f.d.socket, ['ps'])).stdout.includes(id.slice(0, 13)), false, 'ps shows running ones only');
-      assert.match((await berthctl(f.d.socket, ['ps', '-a'])).stdout, new RegExp(`^${id.slice(0, 13)}\\s+\\S+\\s+Created\\s+ctlc\\s+0$`, 'm'));
+      assert.match((await berthctl(f.d.socket, ['ps', '-a'])).stdout, new RegExp(`^${id.slice(0, 13)}\\s+\\S+\\s+.+? ago\\s+Created\\s+ctlc\\s+0\\s+${podId.slice(0, 13)}\\s+ctl$`, 'm'));
       assert.equal((await berthctl(f.d.socket, ['start', id])).code, 0);
       assert.match((await berthctl(f.d.socket, ['ps', '--pod', podId])).stdout, /Running\s+ctlc/);
-      assert.equal(JSON.parse((await berthctl(f.d.socket, ['inspect', id.slice(0, 10)])).stdout).state, 'CONTAINER_RUNNING');
-      assert.equal(JSON.parse((await berthctl(f.d.socket, ['--seed', 'inspect', id.slice(0, 10)])).stdout).state, 'RUNNING');
+      assert.equal(JSON.parse((await berthctl(f.d.socket, ['inspect', id.slice(0, 10)])).stdout).status.state, 'CONTAINER_RUNNING');
+      assert.equal(JSON.parse((await berthctl(f.d.socket, ['--seed', 'inspect', id.slice(0, 10)])).stdout).status.state, 'RUNNING');
       let logs = '';
       for (let i = 0; i < 50 && !logs.includes('hello'); i++) {
         logs = (await berthctl(f.d.socket, ['logs', id])).stdout;
@@ -401,7 +401,8 @@ describe('containers', () => {
       assert.equal(running.code, 1, 'rm without -f refuses a running container');
       assert.equal((await berthctl(f.d.socket, ['stop', '-t', '0', id])).code, 0);
       assert.equal((await berthctl(f.d.socket, ['rm', id])).code, 0);
-      assert.equal((await berthctl(f.d.socket, ['rmp', podId])).code, 0);
+      assert.equal((await berthctl(f.d.socket, ['rmp', podId])).code, 1, 'rmp refuses a ready pod, as crictl does');
+      assert.equal((await berthctl(f.d.socket, ['rmp', '-f', podId])).code, 0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -109,12 +109,12 @@ describe('berthd', () => {
     assert.equal(t.code, 0, t.stderr);
     assert.match(t.stdout, /RuntimeName:\s+berth/);
     const j = await berthctl(d.socket, ['version', '-o', 'json']);
-    assert.equal(JSON.parse(j.stdout).runtime_api_version, 'v1');
+    assert.equal(JSON.parse(j.stdout).runtimeApiVersion, 'v1');
     const seed = await berthctl(d.socket, ['--seed', 'version', '-o', 'json']);
-    assert.equal(JSON.parse(seed.stdout).runtime_api_version, '0.1.0');
+    assert.equal(JSON.parse(seed.stdout).runtimeApiVersion, '0.1.0');
     const bad = await berthctl(d.socket, ['inspectp', 'NOT-AN-ID']);
     assert.equal(bad.code, 1);
-    assert.match(bad.stderr, /^berthctl: INVALID_ARGUMENT: /);
+    assert.match(bad.stderr, /^berthctl: inspectp NOT-AN-ID: INVALID_ARGUMENT: /);
   });
 });
 

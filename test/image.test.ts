@@ -213,7 +213,7 @@ describe('images from a registry without auth', () => {
     assert.match(t.stdout, /^IMAGE\s+TAG\s+IMAGE ID\s+SIZE$/m);
     assert.match(t.stdout, new RegExp(`${reg.host.replace(/\./g, '\\.')}/test/cli\\s+1\\s+${img.configDigest.slice(7, 20)}`));
     const j = await berthctl(d.socket, ['inspecti', ref]);
-    assert.equal(JSON.parse(j.stdout).id, img.configDigest);
+    assert.equal(JSON.parse(j.stdout).status.id, img.configDigest);
     const r = await berthctl(d.socket, ['rmi', ref]);
     assert.equal(r.code, 0);
     const gone = await berthctl(d.socket, ['inspecti', ref]);

@@ -276,10 +276,10 @@ describe('pod sandboxes', () => {
       assert.equal(r.code, 0, r.stderr);
       const id = r.stdout.trim();
       const t = await berthctl(d.socket, ['pods', '--label', 'via=yaml']);
-      assert.match(t.stdout, /^POD ID\s+CREATED\s+STATE\s+NAME\s+NAMESPACE\s+ATTEMPT$/m);
-      assert.match(t.stdout, new RegExp(`^${id.slice(0, 13)}\\s+.*\\s+Ready\\s+ctl\\s+test\\s+0$`, 'm'));
+      assert.match(t.stdout, /^POD ID\s+CREATED\s+STATE\s+NAME\s+NAMESPACE\s+ATTEMPT\s+RUNTIME$/m);
+      assert.match(t.stdout, new RegExp(`^${id.slice(0, 13)}\\s+.*\\s+Ready\\s+ctl\\s+test\\s+0\\s+\\(default\\)$`, 'm'));
       const j = await berthctl(d.socket, ['inspectp', id.slice(0, 8)]);
-      assert.equal(JSON.parse(j.stdout).id, id);
+      assert.equal(JSON.parse(j.stdout).status.id, id);
       assert.equal((await berthctl(d.socket, ['stopp', id])).code, 0);
       assert.match((await berthctl(d.socket, ['pods', '--state', 'notready', '-q'])).stdout, new RegExp(id));
       assert.equal((await berthctl(d.socket, ['rmp', id])).code, 0);

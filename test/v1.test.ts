@@ -580,10 +580,10 @@ describe('CRI v1', () => {
         const pods = await berthctl(f.d.socket, [...api, 'pods', '--name', 'ctlv1', '-q']);
         assert.equal(pods.stdout, `${pod}\n`, pods.stderr);
         const ps = await berthctl(f.d.socket, [...api, 'ps', '--name', 'ctlsleeper']);
-        assert.match(ps.stdout, new RegExp(`^${id.slice(0, 13)}\\s+\\S+\\s+Running\\s+ctlsleeper\\s+0$`, 'm'));
+        assert.match(ps.stdout, new RegExp(`^${id.slice(0, 13)}\\s+\\S+\\s+.*?Running\\s+ctlsleeper\\s+0\\s+`, 'm'));
       }
-      const json = JSON.parse((await berthctl(f.d.socket, ['pods', '--label', 'via=ctl', '-o', 'json'])).stdout) as { state: string }[];
-      assert.deepEqual(json.map((p) => p.state), ['SANDBOX_READY'], 'v1 JSON shows zero-valued fields');
+      const json = JSON.parse((await berthctl(f.d.socket, ['pods', '--label', 'via=ctl', '-o', 'json'])).stdout) as { items: { state: string }[] };
+      assert.deepEqual(json.items.map((p) => p.state), ['SANDBOX_READY'], 'v1 JSON shows zero-valued fields');
       const info = JSON.parse((await berthctl(f.d.socket, ['info'])).stdout) as { status: { conditions: { type: string }[] }; config: { root: string } };
       assert.deepEqual(info.status.conditions.map((c) => c.type), ['RuntimeReady', 'NetworkReady']);
       assert.equal(info.config.root, f.d.root);

@@ -13,6 +13,10 @@ export interface PodRow {
   attempt: number;
   state: PodState;
   createdAt: string;
+  uid: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  runtimeHandler: string;
 }
 
 export interface ContainerRow {
@@ -22,6 +26,10 @@ export interface ContainerRow {
   attempt: number;
   image: string;
   state: ContainerState;
+  /** Empty from the seed, whose Container has neither. */
+  createdAt: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
 }
 
 export interface ImageRow {
@@ -62,21 +70,26 @@ export interface AuthFields {
 
 export interface Cri {
   version(): Promise<Record<string, string>>;
-  runPod(config: object): Promise<string>;
+  runPod(config: object, runtimeHandler?: string): Promise<string>;
   stopPod(id: string): Promise<void>;
   removePod(id: string): Promise<void>;
-  podStatus(id: string): Promise<unknown>;
+  /** The status as the API sent it, and the verbose info (v1 only). */
+  podStatus(id: string, verbose?: boolean): Promise<{ status: { id: string; created_at?: string }; info: Record<string, string> }>;
   listPods(q: PodQuery): Promise<Listing<PodRow>>;
   createContainer(podId: string, config: object, podConfig: object): Promise<string>;
   start(id: string): Promise<void>;
   stop(id: string, timeoutSec: number): Promise<void>;
   remove(id: string): Promise<void>;
-  containerStatus(id: string): Promise<{ state: ContainerState; raw: unknown }>;
+  containerStatus(
+    id: string,
+    verbose?: boolean,
+  ): Promise<{ id: string; state: ContainerState; exitCode: number; raw: { state?: string; created_at?: string }; info: Record<string, string> }>;
   listContainers(q: ContainerQuery): Promise<Listing<ContainerRow>>;
   pull(ref: string, auth: AuthFields | undefined): Promise<void>;
   listImages(ref: string | undefined): Promise<ImageRow[]>;
   /** undefined: no such image. */
-  imageStatus(ref: string): Promise<ImageRow | undefined>;
+  imageStatus(ref: string, verbose?: boolean): Promise<ImageRow | undefined>;
+  imageInfo(ref: string): Promise<{ image?: ImageRow; info: Record<string, string> }>;
   removeImage(ref: string): Promise<void>;
 }
 
@@ -89,6 +102,7 @@ function caller(timeoutMs: number): Unary {
 interface Metadata {
   name?: string;
   namespace?: string;
+  uid?: string;
   attempt?: number;
 }
 
@@ -107,14 +121,14 @@ export function seedCri(c: Clients, timeoutMs: number): Cri {
   const u = caller(timeoutMs);
   const rt = <Res>(name: string, req: object) => u<Res>(c.runtime, name, req);
   const img = <Res>(name: string, req: object) => u<Res>(c.image, name, req);
-  type Pod = { id: string; metadata: Metadata | null; state: PodState; created_at: string };
-  type Ctr = { id: string; pod_sandbox_id?: string; metadata: Metadata | null; image: { image: string } | null; state: ContainerState };
+  type Pod = { id: string; metadata: Metadata | null; state: PodState; created_at: string; labels?: Record<string, string> };
+  type Ctr = { id: string; pod_sandbox_id?: string; metadata: Metadata | null; image: { image: string } | null; state: ContainerState; labels?: Record<string, string>; annotations?: Record<string, string> };
   return {
     version: () => rt('Version', {}),
     runPod: async (config) => (await rt<{ pod_sandbox_id: string }>('CreatePodSandbox', { config })).pod_sandbox_id,
     stopPod: async (id) => void (await rt('StopPodSandbox', { pod_sandbox_id: id })),
     removePod: async (id) => void (await rt('RemovePodSandbox', { pod_sandbox_id: id })),
-    podStatus: async (id) => (await rt<{ status: unknown }>('PodSandboxStatus', { pod_sandbox_id: id })).status,
+    podStatus: async (id) => ({ status: (await rt<{ status: { id: string } }>('PodSandboxStatus', { pod_sandbox_id: id })).status, info: {} }),
     async listPods(q) {
       const filter = { id: q.id, name: q.name, state: q.state, label_selector: q.labels };
       const { items } = await rt<{ items: Pod[] }>('ListPodSandbox', { filter });
@@ -127,13 +141,17 @@ export function seedCri(c: Clients, timeoutMs: number): Cri {
           attempt: p.metadata?.attempt ?? 0,
           state: p.state,
           createdAt: p.created_at,
+          uid: p.metadata?.uid ?? '',
+          labels: p.labels ?? {},
+          annotations: {},
+          runtimeHandler: '',
         })),
       };
     },
     ...containerCalls(rt),
     async containerStatus(id) {
-      const { status } = await rt<{ status: { state: ContainerState } }>('ContainerStatus', { container_id: id });
-      return { state: status.state, raw: status };
+      const { status } = await rt<{ status: { id: string; state: ContainerState; exit_code?: number } }>('ContainerStatus', { container_id: id });
+      return { id: status.id, state: status.state, exitCode: status.exit_code ?? 0, raw: status, info: {} };
     },
     async listContainers(q) {
       const filter = { id: q.id, name: q.name, pod_sandbox_id: q.podId, state: q.state, label_selector: q.labels };
@@ -147,12 +165,16 @@ export function seedCri(c: Clients, timeoutMs: number): Cri {
           attempt: x.metadata?.attempt ?? 0,
           image: x.image?.image ?? '',
           state: x.state,
+          createdAt: '',
+          labels: x.labels ?? {},
+          annotations: x.annotations ?? {},
         })),
       };
     },
     pull: async (ref, auth) => void (await img('PullImage', { image: { image: ref }, auth })),
     listImages: async (ref) => (await img<{ images: ImageRow[] }>('ListImages', ref ? { filter: { image: { image: ref } } } : {})).images,
     imageStatus: async (ref) => (await img<{ image?: ImageRow | null }>('ImageStatus', { image: { image: ref } })).image ?? undefined,
+    imageInfo: async (ref) => ({ image: (await img<{ image?: ImageRow | null }>('ImageStatus', { image: { image: ref } })).image ?? undefined, info: {} }),
     removeImage: async (ref) => void (await img('RemoveImage', { image: { image: ref } })),
   };
 }
@@ -169,18 +191,37 @@ const V1_CONTAINER_STATE: Record<string, ContainerState> = {
 export function v1Cri(c: Clients, timeoutMs: number): Cri & {
   execSync(id: string, cmd: string[], timeoutSec: number): Promise<{ stdout: Buffer; stderr: Buffer; exit_code: number }>;
   status(): Promise<{ status: unknown; info: Record<string, string> }>;
+  imageFsInfo(): Promise<unknown>;
+  update(id: string, linux: Record<string, string | number>): Promise<void>;
 } {
   const u = caller(timeoutMs);
   const rt = <Res>(name: string, req: object) => u<Res>(c.v1Runtime, name, req);
   const img = <Res>(name: string, req: object) => u<Res>(c.v1Image, name, req);
-  type Pod = { id: string; metadata: Metadata | null; state: string; created_at: string };
-  type Ctr = { id: string; pod_sandbox_id: string; metadata: Metadata | null; image: { image: string } | null; state: string };
+  type Pod = {
+    id: string;
+    metadata: Metadata | null;
+    state: string;
+    created_at: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    runtime_handler: string;
+  };
+  type Ctr = {
+    id: string;
+    pod_sandbox_id: string;
+    metadata: Metadata | null;
+    image: { image: string } | null;
+    state: string;
+    created_at: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  };
   return {
     version: () => rt('Version', {}),
-    runPod: async (config) => (await rt<{ pod_sandbox_id: string }>('RunPodSandbox', { config })).pod_sandbox_id,
+    runPod: async (config, runtimeHandler) => (await rt<{ pod_sandbox_id: string }>('RunPodSandbox', { config, runtime_handler: runtimeHandler })).pod_sandbox_id,
     stopPod: async (id) => void (await rt('StopPodSandbox', { pod_sandbox_id: id })),
     removePod: async (id) => void (await rt('RemovePodSandbox', { pod_sandbox_id: id })),
-    podStatus: async (id) => (await rt<{ status: unknown }>('PodSandboxStatus', { pod_sandbox_id: id })).status,
+    podStatus: (id, verbose = false) => rt('PodSandboxStatus', { pod_sandbox_id: id, verbose }),
     async listPods(q) {
       const filter = {
         id: q.id,
@@ -198,13 +239,20 @@ export function v1Cri(c: Clients, timeoutMs: number): Cri & {
           attempt: p.metadata?.attempt ?? 0,
           state: V1_POD_STATE[p.state] ?? 'NOTREADY',
           createdAt: p.created_at,
+          uid: p.metadata?.uid ?? '',
+          labels: p.labels,
+          annotations: p.annotations,
+          runtimeHandler: p.runtime_handler,
         })),
       };
     },
     ...containerCalls(rt),
-    async containerStatus(id) {
-      const { status } = await rt<{ status: { state: string } }>('ContainerStatus', { container_id: id });
-      return { state: V1_CONTAINER_STATE[status.state] ?? 'UNKNOWN', raw: status };
+    async containerStatus(id, verbose = false) {
+      const { status, info } = await rt<{ status: { id: string; state: string; exit_code: number }; info: Record<string, string> }>('ContainerStatus', {
+        container_id: id,
+        verbose,
+      });
+      return { id: status.id, state: V1_CONTAINER_STATE[status.state] ?? 'UNKNOWN', exitCode: status.exit_code, raw: status, info };
     },
     async listContainers(q) {
       const v1State = Object.entries(V1_CONTAINER_STATE).find(([, s]) => s === q.state)?.[0];
@@ -220,13 +268,22 @@ export function v1Cri(c: Clients, timeoutMs: number): Cri & {
           attempt: x.metadata?.attempt ?? 0,
           image: x.image?.image ?? '',
           state: V1_CONTAINER_STATE[x.state] ?? 'UNKNOWN',
+          createdAt: x.created_at,
+          labels: x.labels,
+          annotations: x.annotations,
         })),
       };
     },
     pull: async (ref, auth) => void (await img('PullImage', { image: { image: ref }, auth })),
     listImages: async (ref) => (await img<{ images: ImageRow[] }>('ListImages', ref ? { filter: { image: { image: ref } } } : {})).images,
     imageStatus: async (ref) => (await img<{ image?: ImageRow | null }>('ImageStatus', { image: { image: ref } })).image ?? undefined,
+    async imageInfo(ref) {
+      const r = await img<{ image?: ImageRow | null; info: Record<string, string> }>('ImageStatus', { image: { image: ref }, verbose: true });
+      return { image: r.image ?? undefined, info: r.info };
+    },
     removeImage: async (ref) => void (await img('RemoveImage', { image: { image: ref } })),
+    imageFsInfo: () => img('ImageFsInfo', {}),
+    update: async (id, linux) => void (await rt('UpdateContainerResources', { container_id: id, linux })),
     status: () => rt('Status', { verbose: true }),
     execSync: (id, cmd, timeout) =>
       // The call's own deadline leaves the runtime's timeout room to answer first.

@@ -1,49 +1,115 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import type { ContainerInfoClient } from '../api/gen/berth/v1/ContainerInfo.js';
+import type { RuntimeServiceClient } from '../api/gen/v1/runtime/v1/RuntimeService.js';
 import { call } from './client.js';
 
-const RECORD = /^\S+ (stdout|stderr) ([FP]) (.*)$/;
+const RECORD = /^(\S+) (stdout|stderr) ([FP]) (.*)$/;
+
+export interface LogOptions {
+  follow: boolean;
+  /** Only the last this many lines; undefined: all. */
+  tail?: number;
+  /** Only lines written at or after this (ms since the epoch). */
+  sinceMs?: number;
+  timestamps: boolean;
+  /** The log of the container's previous attempt (restart). */
+  previous: boolean;
+  timeoutMs: number;
+}
+
+interface Line {
+  ts: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+type StatusAnswer = { status: { id: string; state: string; log_path: string; metadata: { attempt: number } | null } };
+
+async function status(c: RuntimeServiceClient, id: string, timeoutMs: number) {
+  return (await call<object, StatusAnswer>(c, c.ContainerStatus as never, { container_id: id }, timeoutMs)).status;
+}
+
+/** Go's time.ParseDuration for the units a log window uses, in ms; undefined if it is not one. */
+export function parseDuration(s: string): number | undefined {
+  const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(s)) return undefined;
+  let ms = 0;
+  for (const [, n, , unit] of s.matchAll(/(\d+(\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) ms += Number(n) * UNITS[unit];
+  return ms;
+}
+
+/** `--since`: an RFC 3339 time or a duration back from now (crictl's forms); undefined if neither. */
+export function parseSince(s: string, now = Date.now()): number | undefined {
+  const d = parseDuration(s);
+  if (d !== undefined) return now - d;
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s)) return undefined;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : t;
+}
 
 /**
- * Prints a CRI log file's text, each stream to its own fd; P records
- * continue on the next record. With `follow`, keeps reading until the
- * container has exited and the file has no more.
+ * Prints a container's CRI log, each stream to its own fd; P records
+ * continue on the next record of their stream. With `follow`, keeps reading
+ * until the container has exited and the file has no more.
  */
-export async function printLogs(client: ContainerInfoClient, id: string, follow: boolean): Promise<void> {
-  const info = await call<{ container_id: string }, { path?: string; state?: string }>(client, client.LogPath, { container_id: id });
-  if (!info.path) throw new Error(`container ${id} has no log file (no log_directory or log_path)`);
-  let state = info.state;
+export async function printLogs(c: RuntimeServiceClient, id: string, o: LogOptions): Promise<void> {
+  const st = await status(c, id, o.timeoutMs);
+  let path = st.log_path;
+  if (!path) throw new Error(`container ${id} has no log file (its pod has no log_directory or it has no log_path)`);
+  if (o.previous) {
+    const attempt = st.metadata?.attempt ?? 0;
+    if (attempt === 0) throw new Error(`container ${id} has no previous attempt (attempt 0): no previous log`);
+    // The kubelet names a container's log ATTEMPT.log; the previous attempt's is beside it.
+    path = path.replace(/\d+\.log$/, `${attempt - 1}.log`);
+  }
   let offset = 0;
   let rest = '';
-  const drain = () => {
+  const partial: Record<string, Line | undefined> = {};
+  const read = (): Line[] => {
     let size = 0;
     try {
-      size = statSync(info.path!).size;
+      size = statSync(path).size;
     } catch {
-      return;
+      return [];
     }
-    if (size <= offset) return;
+    if (size <= offset) return [];
     const buf = Buffer.alloc(size - offset);
-    const fd = openSync(info.path!, 'r');
+    const fd = openSync(path, 'r');
     try {
       readSync(fd, buf, 0, buf.length, offset);
     } finally {
       closeSync(fd);
     }
     offset = size;
-    const lines = (rest + buf.toString()).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) {
-      const m = RECORD.exec(line);
+    const records = (rest + buf.toString()).split('\n');
+    rest = records.pop() ?? '';
+    const lines: Line[] = [];
+    for (const rec of records) {
+      const m = RECORD.exec(rec);
       if (!m) continue;
-      (m[1] === 'stderr' ? process.stderr : process.stdout).write(m[3] + (m[2] === 'F' ? '\n' : ''));
+      const stream = m[2] as Line['stream'];
+      const line = partial[stream] ?? { ts: m[1], stream, text: '' };
+      line.text += m[4];
+      if (m[3] === 'P') partial[stream] = line;
+      else {
+        partial[stream] = undefined;
+        lines.push(line);
+      }
+    }
+    return lines;
+  };
+  const recent = (lines: Line[]) => (o.sinceMs === undefined ? lines : lines.filter((l) => Date.parse(l.ts) >= o.sinceMs!));
+  const print = (lines: Line[]) => {
+    for (const l of recent(lines)) {
+      (l.stream === 'stderr' ? process.stderr : process.stdout).write(`${o.timestamps ? l.ts + ' ' : ''}${l.text}\n`);
     }
   };
-  drain();
-  while (follow && state !== 'EXITED') {
+  const first = recent(read());
+  print(o.tail === undefined ? first : o.tail === 0 ? [] : first.slice(-o.tail));
+  let state = st.state;
+  while (o.follow && !o.previous && state !== 'CONTAINER_EXITED') {
     await new Promise((r) => setTimeout(r, 200));
-    drain();
-    state = (await call<{ container_id: string }, { state?: string }>(client, client.LogPath, { container_id: id })).state;
+    print(read());
+    state = (await status(c, st.id, o.timeoutMs)).state;
   }
-  drain();
+  print(read());
 }
