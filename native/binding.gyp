@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "berth_host",
-      "sources": ["host.c"],
+      "sources": ["host.c", "lifecycle.c"],
       "cflags": ["-O2", "-Wall", "-Wextra"]
     }
   ]

@@ -330,6 +330,8 @@ static napi_value js_seqpacket_relay(napi_env env, napi_callback_info info) {
   return out;
 }
 
+void lifecycle_register(napi_env env, napi_value exports);
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"mknod", NULL, js_mknod, NULL, NULL, NULL, napi_default, NULL},
@@ -341,6 +343,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"seqpacketRelay", NULL, js_seqpacket_relay, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  lifecycle_register(env, exports);
   return exports;
 }
 

@@ -10,6 +10,21 @@ interface HostCalls {
   netnsSocket(netns: string, ipv6: boolean): number;
   /** A stream socket fd relayed to the SOCK_SEQPACKET socket at `path`, each packet framed [byte][u32 len][data]. */
   seqpacketRelay(path: string): number;
+  /**
+   * Makes the namespaces whose pin file is given (others ''), sets the UTS one's hostname, brings the
+   * network one's lo up, and bind-mounts each to its (existing) file; off the event loop.
+   */
+  pinNamespaces(net: string, ipc: string, uts: string, hostname: string): Promise<void>;
+  /** Signals `pid` only while /proc/PID/cgroup names `cgroupMark`, race-free through a pidfd; false if gone or not that process. */
+  pidfdSignal(pid: number, signal: number, cgroupMark: string): boolean;
+  /** umount2 on a worker thread: unmounts wait for an RCU grace period, which several can wait out together. */
+  umount2Async(target: string, flags: number): Promise<void>;
+  /** posix_spawn (no fork of berthd): stdio[i] is the child's fd i, -1 for /dev/null; returns the pid. */
+  spawn(file: string, args: string[], env: string[], cwd: string, stdio: number[], setsid: boolean): number;
+  /** A close-on-exec pipe: [read end, write end]. */
+  pipe(): [number, number];
+  /** Reaps a child started by spawn; code -1 when `signal` ended it. */
+  waitChild(pid: number): Promise<{ code: number; signal: number }>;
 }
 
 const require = createRequire(import.meta.url);
