@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync, rmSync, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, watch, writeFileSync, rmSync, type FSWatcher } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../daemon/log.js';
@@ -14,7 +15,7 @@ import { buildOciSpec, ociResources } from '../oci/spec.js';
 import { effectiveCapabilities } from '../oci/capabilities.js';
 import { ambientCapabilities, podContext } from './pod-context.js';
 import { processArgs, processEnv, resolveUser } from './process.js';
-import { mountRootfs, removeDirs, unmountRootfs } from './rootfs.js';
+import { mountRootfs, removeDirs, unmountRootfs, unmountRootfsAsync } from './rootfs.js';
 import { clampOomScoreAdj, containerCgroupsPath } from './cgroups.js';
 import type { ContainerSpec, ResourcesSpec } from './spec.js';
 import { mergeResources, writeBundleResources } from './update-resources.js';
@@ -63,12 +64,22 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** The cgroups path a bundle's config.json gives runc. */
-function cgroupsPathOf(bundle: string): string {
+/** What a bundle's config.json gave runc: the cgroups path, and whether the container has a PID namespace of its own. */
+function bundleFacts(bundle: string): { cgroupsPath: string; ownPidNamespace: boolean } {
   try {
-    return (JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')) as { linux?: { cgroupsPath?: string } }).linux?.cgroupsPath ?? '';
+    const linux = (JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')) as { linux?: { cgroupsPath?: string; namespaces?: { type: string; path?: string }[] } }).linux;
+    return { cgroupsPath: linux?.cgroupsPath ?? '', ownPidNamespace: !!linux?.namespaces?.some((n) => n.type === 'pid' && !n.path) };
   } catch {
-    return '';
+    return { cgroupsPath: '', ownPidNamespace: false };
+  }
+}
+
+/** Moves a dir out of the way (gone: nothing to do); the rename is one system call, whatever the dir holds. */
+function moveAside(dir: string, to: string): void {
+  try {
+    renameSync(dir, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
 
@@ -92,6 +103,25 @@ export class Containers {
     const bundles = privateDir(join(d.stateDir, 'containers'));
     for (const id of readdirSync(bundles)) if (/^[0-9a-f]{64}$/.test(id)) privateDir(join(bundles, id));
     privateDir(join(d.rootDir, 'containers'));
+    privateDir(this.trash('state'));
+    privateDir(this.trash('root'));
+  }
+
+  /**
+   * Where a removed container's bundle and writable layer go, in one
+   * rename each, to be deleted after its record is gone: deleting a layer
+   * the container wrote much to is the slow part of a remove. Each is on
+   * the file system of the dir it comes from.
+   */
+  private trash(fs: 'state' | 'root'): string {
+    return join(fs === 'state' ? this.d.stateDir : this.d.rootDir, 'trash');
+  }
+
+  /** Deletes a removed container's files moved to the trash, off the event loop. */
+  private discard(path: string): void {
+    void rm(path, { recursive: true, force: true }).catch((err: unknown) =>
+      this.d.log.error({ dir: path, err: (err as Error).message }, "deleting a removed container's files failed"),
+    );
   }
 
   /** Learns of exits from conmon's exit files through inotify, not by polling containers. */
@@ -333,7 +363,7 @@ export class Containers {
         const reason = err instanceof CreateFailed ? err.reason : (err as Error).message;
         await this.rt(rec).delete(rec.id).catch(() => undefined);
         // What runc put in the container's cgroups (runc init, or more) when it had no state to delete by.
-        const left = await killAndRemoveCgroup(cgroupsPathOf(rec.bundle));
+        const left = await killAndRemoveCgroup(bundleFacts(rec.bundle).cgroupsPath);
         if (left.length) this.d.log.error({ container: rec.id, cgroups: left }, 'cgroups of a failed start could not be removed');
         rec.state = 'EXITED';
         rec.startedAt = '0';
@@ -423,14 +453,15 @@ export class Containers {
       this.emit(rec, 'STOPPED');
       return;
     }
+    const target = { pid: rec.pid, ownPidNamespace: bundleFacts(rec.bundle).ownPidNamespace };
     if (timeoutSec > 0) {
-      await this.rt(rec).kill(id, rec.stopSignal).catch(() => undefined);
+      await this.rt(rec).kill(id, rec.stopSignal, false, target).catch(() => undefined);
       if (await this.waitExit(id, timeoutSec * 1000)) {
         this.recordExit(id);
         return;
       }
     }
-    await this.rt(rec).kill(id, 'SIGKILL', true).catch(() => undefined);
+    await this.rt(rec).kill(id, 'SIGKILL', true, target).catch(() => undefined);
     if (!(await this.waitExit(id, KILL_WAIT_MS)) && (await this.rt(rec).state(id))?.status === 'running')
       throw internal(`container ${id} did not die within ${KILL_WAIT_MS} ms of SIGKILL`);
     this.recordExit(id);
@@ -447,12 +478,15 @@ export class Containers {
     const rec = this.d.store.get(id);
     if (!rec) return;
     if (rec.state === 'RUNNING') await this.stopLocked(id, 0);
-    await this.rt(rec).delete(id);
-    unmountRootfs(join(rec.bundle, 'rootfs'));
-    removeDirs(rec.bundle, rec.upper);
+    await Promise.all([this.rt(rec).delete(id, bundleFacts(rec.bundle).cgroupsPath), unmountRootfsAsync(join(rec.bundle, 'rootfs'))]);
+    // A crash from here on leaves the record of a container with nothing left to remove, or files in the trash that the next start deletes.
+    const aside = [join(this.trash('state'), id), join(this.trash('root'), id)];
+    moveAside(rec.bundle, aside[0]);
+    moveAside(rec.upper, aside[1]);
     rmSync(this.d.runtime.exitFile(id), { force: true });
     this.d.store.delete(id);
     this.emit(rec, 'DELETED');
+    for (const dir of aside) this.discard(dir);
     this.d.onLayersReleased?.();
     this.d.log.info({ container: id }, 'container removed');
   }
@@ -470,6 +504,8 @@ export class Containers {
    * happened while berthd was down (or that a reboot caused).
    */
   async recover(): Promise<void> {
+    // What removes had moved aside when berthd last stopped or crashed.
+    for (const dir of [this.trash('state'), this.trash('root')]) for (const name of readdirSync(dir)) this.discard(join(dir, name));
     for (const rec of this.d.store.list()) {
       try {
         if (rec.state === 'creating') {

@@ -82,7 +82,8 @@ function cniArg(v: string): string {
 
 /**
  * Runs the plugin chain of the first network config in the conf dir, as
- * the CNI spec has a runtime do it, and the loopback plugin beside it.
+ * the CNI spec has a runtime do it. The pod's loopback is brought up where
+ * its namespace is made (pinNamespaces), not by the loopback plugin.
  */
 export class CniNetwork {
   private masqueradeReady = false;
@@ -135,13 +136,13 @@ export class CniNetwork {
   /**
    * Whether a pod's network could be set up now, without changing
    * anything: the config berth would use (the first in the conf dir, else
-   * its default) parses, and every plugin it names (IPAM ones too) and
-   * loopback are in the bin dirs.
+   * its default) parses, and every plugin it names (IPAM ones too) is in
+   * the bin dirs.
    */
   status(): { ready: boolean; message: string } {
     try {
       const list = this.readConflist()?.list ?? defaultConflist(this.s.defaultSubnet);
-      const types = ['loopback', ...list.plugins.flatMap((p) => [p.type, (p.ipam as { type?: unknown } | undefined)?.type])];
+      const types = [...list.plugins.flatMap((p) => [p.type, (p.ipam as { type?: unknown } | undefined)?.type])];
       for (const t of types) if (typeof t === 'string' && t) this.findPlugin(t);
       return { ready: true, message: '' };
     } catch (err) {
@@ -199,7 +200,7 @@ export class CniNetwork {
     throw new BerthError('INTERNAL', `CNI plugin ${type} not found in ${this.s.binDirs.join(':')}`);
   }
 
-  private async invoke(command: 'ADD' | 'DEL' | 'CHECK', a: Attachment, list: ConfList, plugin: PluginConf, prevResult: unknown, ifname = IFNAME): Promise<unknown> {
+  private async invoke(command: 'ADD' | 'DEL' | 'CHECK', a: Attachment, list: ConfList, plugin: PluginConf, prevResult: unknown): Promise<unknown> {
     const conf: Record<string, unknown> = { ...plugin, cniVersion: list.cniVersion, name: list.name };
     if (prevResult !== undefined) conf.prevResult = prevResult;
     if (plugin.capabilities?.portMappings)
@@ -209,7 +210,7 @@ export class CniNetwork {
       CNI_COMMAND: command,
       CNI_CONTAINERID: a.sandboxId,
       CNI_NETNS: a.netns,
-      CNI_IFNAME: ifname,
+      CNI_IFNAME: IFNAME,
       CNI_PATH: this.s.binDirs.join(':'),
       CNI_ARGS: `IgnoreUnknown=1;K8S_POD_NAMESPACE=${cniArg(a.podNamespace)};K8S_POD_NAME=${cniArg(a.podName)};K8S_POD_INFRA_CONTAINER_ID=${a.sandboxId};K8S_POD_UID=${cniArg(a.podUid)}`,
     };
@@ -243,24 +244,14 @@ export class CniNetwork {
     return list.plugins.filter((p) => !(p.type === 'portmap' && a.portMappings.length === 0));
   }
 
-  private loopback(command: 'ADD' | 'DEL', a: Attachment): Promise<unknown> {
-    return this.invoke(command, a, { cniVersion: '1.0.0', name: 'berth-loopback', plugins: [] }, { type: 'loopback' }, undefined, 'lo');
-  }
-
   /**
-   * ADD through the chain (loopback beside it). On failure the caller runs
+   * ADD through the chain. On failure the caller runs
    * DEL for the whole list, as the spec has a runtime undo a failed ADD.
    */
   async add(a: Attachment, conflist: ConfList): Promise<NetworkState> {
     await this.ensureMasquerade(conflist);
-    const lo = this.loopback('ADD', a);
     let result: unknown;
-    try {
-      for (const plugin of this.pluginsFor(conflist, a)) result = await this.invoke('ADD', a, conflist, plugin, result);
-    } finally {
-      await lo.catch(() => undefined);
-    }
-    await lo;
+    for (const plugin of this.pluginsFor(conflist, a)) result = await this.invoke('ADD', a, conflist, plugin, result);
     const ips = (result as { ips?: { address?: string }[] } | undefined)?.ips ?? [];
     const v4 = ips.map((i) => i.address ?? '').find((x) => /^\d+\.\d+\.\d+\.\d+\//.test(x)) ?? ips[0]?.address ?? '';
     return { conflist, result, ip: v4.split('/')[0] };

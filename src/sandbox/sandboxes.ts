@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { privateDir } from '../host/private-dir.js';
 import { join } from 'node:path';
 import type { Logger } from '../daemon/log.js';
@@ -189,7 +190,7 @@ export class Sandboxes {
     }
     this.d.pidHolders?.release(this.dir(rec.id));
     if (this.ownsPodCgroup(rec)) removePodCgroup(podCgroupPath(rec.id));
-    unpinNamespaces(this.dir(rec.id));
+    await unpinNamespaces(this.dir(rec.id));
     rmSync(this.dir(rec.id), { recursive: true, force: true });
     this.d.store.delete(rec.id);
   }
@@ -303,8 +304,8 @@ export class Sandboxes {
       }
       this.d.pidHolders?.release(this.dir(rec.id));
       if (this.ownsPodCgroup(rec)) removePodCgroup(podCgroupPath(rec.id));
-      unpinNamespaces(this.dir(rec.id));
-      rmSync(this.dir(rec.id), { recursive: true, force: true });
+      await unpinNamespaces(this.dir(rec.id));
+      await rm(this.dir(rec.id), { recursive: true, force: true });
       if (owed) {
         this.d.store.deleteOwing(rec.id, owed);
         this.scheduleDelRetry();
