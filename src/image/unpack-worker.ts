@@ -1,7 +1,6 @@
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import { BerthError, type ErrorKind } from '../errors.js';
 import type { LayerCompression } from './manifest.js';
-import { unpackLayerHere } from './unpack.js';
 
 interface Job {
   blobPath: string;
@@ -102,6 +101,8 @@ export function unpackLayer(blobPath: string, compression: LayerCompression, dif
 
 if (!isMainThread && parentPort) {
   const port = parentPort;
+  // Only the worker unpacks: berthd's own thread never loads the tar machinery (~2 MiB resident).
+  const { unpackLayerHere } = await import('./unpack.js');
   port.on('message', (job: Job) => {
     unpackLayerHere(job.blobPath, job.compression, job.diffId, job.root).then(
       (size) => port.postMessage({ ok: true, size } satisfies Outcome),
