@@ -6,7 +6,6 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import WebSocket from 'ws';
 import { PodFixture } from './helpers/pod.js';
@@ -16,12 +15,11 @@ import { StreamingServer } from '../src/api/streaming/server.js';
 import type { RemoteCommand } from '../src/api/streaming/types.js';
 import { createLogger } from '../src/daemon/log.js';
 import { startDaemon } from './helpers/daemon.js';
+import { buildStreamClient } from './helpers/stream-client.js';
 
 // Exec, Attach and PortForward through berthd's streaming server, driven by
 // test/go/stream-client: the kubelet's protocols spoken with spdystream, the
 // SPDY library client-go uses (Debian's golang-github-docker-spdystream-dev).
-
-const GO_CLIENT_SRC = fileURLToPath(new URL('../../test/go/stream-client', import.meta.url));
 
 interface Run {
   code: number | null;
@@ -93,17 +91,25 @@ describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => 
   };
   const execUrl = async (req: object) => (await v1rt<{ url: string }>(f.d, 'Exec', { container_id: ctr, ...req })).url;
   const status = (r: Run) => JSON.parse(r.result.status ?? '') as V1Status;
+  const berthdRss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${f.d.proc.pid}/status`, 'utf8'))![1]) * 1024;
+  /** Whether `count` still grows after 15 s: false once two readings a second apart agree (flow has stopped). */
+  const settles = async (count: () => number): Promise<boolean> => {
+    const deadline = Date.now() + 15_000;
+    let last = -1;
+    while (Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 1000));
+      const now = count();
+      if (now === last) return false;
+      last = now;
+    }
+    return true;
+  };
   const execSync = async (cmd: string[]) => (await v1rt<{ stdout: Buffer }>(f.d, 'ExecSync', { container_id: ctr, cmd, timeout: 10 })).stdout.toString();
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'berth-streaming-'));
     client = join(work, 'stream-client');
-    const env: NodeJS.ProcessEnv = { ...process.env, GO111MODULE: 'off', GOPATH: '/usr/share/gocode', GOFLAGS: '' };
-    if (!env.HOME && !env.XDG_CACHE_HOME && !env.GOCACHE) env.GOCACHE = join(tmpdir(), 'berth-go-cache');
-    const built = await new Promise<string | null>((resolve) =>
-      execFile('go', ['build', '-o', client, '.'], { env, cwd: GO_CLIENT_SRC, timeout: 300_000 }, (err, _o, stderr) => resolve(err ? stderr : null)),
-    );
-    assert.equal(built, null, 'go build of test/go/stream-client failed (scripts/install-packages installs golang-go and golang-github-docker-spdystream-dev)');
+    await buildStreamClient(client);
     f = await PodFixture.start('10.123.72.0/24');
     pod = (await v1rt<{ pod_sandbox_id: string }>(f.d, 'RunPodSandbox', { config: f.podConfig('stream') })).pod_sandbox_id;
     ctr = (
@@ -191,25 +197,93 @@ describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => 
     assert.doesNotMatch(await execSync(['ps']), /sleep 777/);
   });
 
-  test('50 sessions at once each get their own output', async () => {
+  test('50 sessions at once, over SPDY and WebSocket, each get their own output', async () => {
     const urls = await Promise.all(Array.from({ length: 50 }, (_, i) => execUrl({ cmd: ['sh', '-c', `echo session-${i}`], stdout: true })));
-    const runs = await Promise.all(urls.map((u) => stream(['exec', u, '-stdout'])));
-    runs.forEach((r, i) => {
-      assert.equal(r.stdout, `session-${i}\n`, r.stderr);
-      assert.equal(status(r).status, 'Success');
+    const outs = await Promise.all(
+      urls.map(async (u, i) => {
+        if (i % 2) {
+          const w = await wsSession(u, 'v4.channel.k8s.io');
+          return { out: w.out[1], status: (JSON.parse(w.out[3]) as V1Status).status, err: '' };
+        }
+        const r = await stream(['exec', u, '-stdout']);
+        return { out: r.stdout, status: status(r).status, err: r.stderr };
+      }),
+    );
+    outs.forEach((o, i) => {
+      assert.equal(o.out, `session-${i}\n`, o.err);
+      assert.equal(o.status, 'Success');
     });
   });
 
   test('a client that stops reading stops the output instead of growing berthd', async () => {
-    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${f.d.proc.pid}/status`, 'utf8'))![1]) * 1024;
-    const before = rss();
+    const before = berthdRss();
     const r = await stream(['exec', await execUrl({ cmd: ['cat', '/dev/zero'], stdout: true }), '-stdout', '-stall'], '', 4000);
-    const grown = rss() - before;
+    const grown = berthdRss() - before;
     assert.equal(r.code, null, 'the stalled client was killed');
     assert.ok(grown < 64 * 1024 * 1024, `berthd grew by ${grown} bytes`);
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && (await execSync(['ps'])).includes('cat /dev/zero')) await new Promise((res) => setTimeout(res, 100));
     assert.doesNotMatch(await execSync(['ps']), /cat \/dev\/zero/, 'the process went with its client');
+  });
+
+  test('a WebSocket client that stops reading stops the output too, and its process goes with it', async () => {
+    const before = berthdRss();
+    const ws = new WebSocket((await execUrl({ cmd: ['cat', '/dev/zero'], stdout: true })).replace(/^http/, 'ws'), ['v4.channel.k8s.io']);
+    let got = 0;
+    ws.on('message', (m: Buffer) => {
+      got += m.length;
+      // ws stops reading its socket: the kernel's buffers fill, then berthd's writes wait.
+      if (got > 1 << 20) ws.pause();
+    });
+    ws.on('error', () => undefined);
+    const moving = await settles(() => got);
+    const grown = berthdRss() - before;
+    ws.terminate();
+    assert.ok(!moving, 'the output stopped');
+    assert.ok(grown < 64 * 1024 * 1024, `berthd grew by ${grown} bytes`);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await execSync(['ps'])).includes('cat /dev/zero')) await new Promise((res) => setTimeout(res, 100));
+    assert.doesNotMatch(await execSync(['ps']), /cat \/dev\/zero/, 'the process went with its client');
+  });
+
+  test('stdin to a process that does not read it: the client is held back (SPDY and WebSocket), berthd stays bounded', async () => {
+    // SPDY: the Go client copies 1 GB from head; what head got written is what the session took in.
+    const url = await execUrl({ cmd: ['sleep', '1000'], stdin: true });
+    const before = berthdRss();
+    const flood = spawn('sh', ['-c', 'head -c 1000000000 /dev/zero | "$0" exec "$1" -stdin', client, url], { detached: true, stdio: 'ignore' });
+    await new Promise((res) => setTimeout(res, 500));
+    const head = readFileSync(`/proc/${flood.pid}/task/${flood.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    const written = () => Math.max(...head.map((p) => Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${p}/io`, 'utf8'))?.[1] ?? 0)));
+    const moving = await settles(written);
+    const taken = written();
+    const grown = berthdRss() - before;
+    process.kill(-flood.pid!, 'SIGKILL');
+    assert.ok(!moving, 'the client was held back');
+    assert.ok(taken < 64 * 1024 * 1024, `the session took ${taken} bytes of stdin`);
+    assert.ok(grown < 64 * 1024 * 1024, `berthd grew by ${grown} bytes`);
+
+    // WebSocket: 256 KiB messages whenever the client's own buffer is low; what left it is what the session took in.
+    const wsBefore = berthdRss();
+    const ws = new WebSocket((await execUrl({ cmd: ['sleep', '1000'], stdin: true })).replace(/^http/, 'ws'), ['v4.channel.k8s.io']);
+    ws.on('error', () => undefined);
+    await new Promise((res) => ws.once('open', res));
+    const chunk = Buffer.concat([Buffer.from([0]), Buffer.alloc(256 * 1024)]);
+    let queued = 0;
+    const pump = setInterval(() => {
+      while (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 4 * 1024 * 1024) {
+        ws.send(chunk);
+        queued += chunk.length;
+      }
+    }, 10);
+    const sent = () => queued - ws.bufferedAmount;
+    const wsMoving = await settles(sent);
+    const wsTaken = sent();
+    const wsGrown = berthdRss() - wsBefore;
+    clearInterval(pump);
+    ws.terminate();
+    assert.ok(!wsMoving, 'the WebSocket client was held back');
+    assert.ok(wsTaken < 64 * 1024 * 1024, `the session took ${wsTaken} bytes of stdin`);
+    assert.ok(wsGrown < 64 * 1024 * 1024, `berthd grew by ${wsGrown} bytes`);
   });
 
   test('a URL serves once: reused, forged or of another kind it is 404 and runs nothing', async () => {
@@ -478,6 +552,44 @@ describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => 
     assert.equal(closed.result.connections![0].data, '');
     assert.match(closed.result.connections![0].error, /error forwarding port 8081: .*ECONNREFUSED/);
     await v1rt(f.d, 'StopContainer', { container_id: id, timeout: 0 });
+  });
+
+  test('port-forward: a client that stops reading holds the pod server back (WebSocket), berthd stays bounded', async () => {
+    const id = (
+      await v1rt<{ container_id: string }>(f.d, 'CreateContainer', {
+        pod_sandbox_id: pod,
+        config: { metadata: { name: 'zeros' }, image: { image: f.image }, command: ['sh', '-c', 'while true; do nc -l -p 9000 < /dev/zero; done'] },
+      })
+    ).container_id;
+    await v1rt(f.d, 'StartContainer', { container_id: id });
+    const before = berthdRss();
+    let got = 0;
+    let ws: WebSocket | undefined;
+    const deadline = Date.now() + 10_000;
+    // Until nc listens, the port's error channel says ECONNREFUSED: try again.
+    while (!got && Date.now() < deadline) {
+      ws?.terminate();
+      const url = (await v1rt<{ url: string }>(f.d, 'PortForward', { pod_sandbox_id: pod, port: [9000] })).url;
+      const conn = new WebSocket(`${url.replace(/^http/, 'ws')}?port=9000`, ['v4.channel.k8s.io']);
+      ws = conn;
+      conn.on('error', () => undefined);
+      let portSeen = false;
+      conn.on('message', (m: Buffer) => {
+        if (m[0] !== 0) return;
+        // Each channel opens with its port number.
+        if (!portSeen) return void (portSeen = true);
+        got += m.length - 1;
+        if (got > 1 << 20) conn.pause();
+      });
+      await new Promise((res) => setTimeout(res, 500));
+    }
+    const moving = await settles(() => got);
+    const grown = berthdRss() - before;
+    ws?.terminate();
+    await v1rt(f.d, 'StopContainer', { container_id: id, timeout: 0 });
+    assert.ok(got > 0, 'data came through');
+    assert.ok(!moving, 'the data stopped');
+    assert.ok(grown < 64 * 1024 * 1024, `berthd grew by ${grown} bytes`);
   });
 
   test('port-forward reaches a server listening only on the pod IPv6 loopback (::1): localhost is tried as IPv4, then IPv6', async (t) => {
