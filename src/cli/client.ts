@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadProtos, loadV1WithDefaults } from '../api/grpc/proto.js';
+import protobuf from 'protobufjs/light.js';
+import { DESCRIPTORS } from '../api/gen/descriptors.js';
 import type { RuntimeServiceClient } from '../api/gen/runtime/RuntimeService.js';
 import type { ImageServiceClient } from '../api/gen/runtime/ImageService.js';
 import type { PullProgressClient } from '../api/gen/berth/v1/PullProgress.js';
@@ -19,14 +20,55 @@ export interface Clients {
   close(): void;
 }
 
+type ProtoFile = keyof typeof DESCRIPTORS;
+
+const roots = new Map<ProtoFile, protobuf.Root>();
+
+function root(file: ProtoFile): protobuf.Root {
+  let r = roots.get(file);
+  if (!r) roots.set(file, (r = protobuf.Root.fromJSON(JSON.parse(DESCRIPTORS[file]) as protobuf.INamespace)));
+  return r;
+}
+
+/**
+ * A client class for one service, made straight from the pre-parsed
+ * descriptor: what @grpc/proto-loader and loadPackageDefinition make (the
+ * same conversions as `npm run gen:proto`'s flags), without parsing the
+ * .proto text or building the reflection descriptors grpc-js never needs
+ * on a client. With `defaults`, zero-valued proto3 fields decode as present.
+ */
+function serviceClient(file: ProtoFile, name: string, defaults: boolean): grpc.ServiceClientConstructor {
+  const service = root(file).lookupService(name);
+  const conversion: protobuf.IConversionOptions = { longs: String, enums: String, defaults, arrays: true, objects: true, oneofs: true };
+  const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
+  for (const method of service.methodsArray) {
+    method.resolve();
+    const req = method.resolvedRequestType!;
+    const res = method.resolvedResponseType!;
+    const serialize = (type: protobuf.Type) => (value: object) => Buffer.from(type.encode(type.fromObject(value)).finish());
+    const deserialize = (type: protobuf.Type) => (bytes: Buffer): object => type.toObject(type.decode(bytes), conversion);
+    definition[method.name] = {
+      path: `/${name}/${method.name}`,
+      requestStream: !!method.requestStream,
+      responseStream: !!method.responseStream,
+      requestSerialize: serialize(req),
+      requestDeserialize: deserialize(req),
+      responseSerialize: serialize(res),
+      responseDeserialize: deserialize(res),
+      originalName: method.name.charAt(0).toLowerCase() + method.name.slice(1),
+    };
+  }
+  return grpc.makeClientConstructor(definition as grpc.ServiceDefinition, name);
+}
+
 /**
  * `endpoint` is a socket path or a `unix://` / `unix:` address. With
  * `v1Defaults`, v1 answers come with every zero-valued field filled in.
+ * Each client (and its proto) is made on first use: a command pays only
+ * for the services it calls.
  */
 export function connectClients(endpoint: string, v1Defaults = false): Clients {
   const address = endpoint.startsWith('unix:') ? endpoint.replace(/^unix:\/\//, 'unix:') : `unix:${endpoint}`;
-  const { runtime, berth, v1: plainV1 } = loadProtos();
-  const v1 = v1Defaults ? loadV1WithDefaults() : plainV1;
   const creds = grpc.credentials.createInsecure();
   const opts = {
     // An ExecSync answer carries up to 16 MiB of stdout and of stderr.
@@ -35,25 +77,25 @@ export function connectClients(endpoint: string, v1Defaults = false): Clients {
     // stream (exec output, logs) at a fraction of what the socket carries.
     'grpc-node.flow_control_window': 16 * 1024 * 1024,
   };
-  const clients = {
-    runtime: new runtime.RuntimeService(address, creds, opts),
-    image: new runtime.ImageService(address, creds, opts),
-    progress: new berth.PullProgress(address, creds, opts),
-    info: new berth.ContainerInfo(address, creds, opts),
-    v1Runtime: new v1.RuntimeService(address, creds, opts),
-    v1Image: new v1.ImageService(address, creds, opts),
-  };
-  return {
-    ...clients,
-    close() {
-      clients.runtime.close();
-      clients.image.close();
-      clients.progress.close();
-      clients.info.close();
-      clients.v1Runtime.close();
-      clients.v1Image.close();
+  const made = new Map<string, grpc.Client>();
+  const lazy = <T>(file: ProtoFile, service: string, defaults = false) => ({
+    enumerable: true,
+    get(): T {
+      let c = made.get(service);
+      if (!c) made.set(service, (c = new (serviceClient(file, service, defaults))(address, creds, opts)));
+      return c as unknown as T;
     },
-  };
+  });
+  const clients = { close: () => made.forEach((c) => c.close()) } as Clients;
+  Object.defineProperties(clients, {
+    runtime: lazy<RuntimeServiceClient>('runtime', 'runtime.RuntimeService'),
+    image: lazy<ImageServiceClient>('runtime', 'runtime.ImageService'),
+    progress: lazy<PullProgressClient>('berth', 'berth.v1.PullProgress'),
+    info: lazy<ContainerInfoClient>('berth', 'berth.v1.ContainerInfo'),
+    v1Runtime: lazy<V1RuntimeServiceClient>('v1', 'runtime.v1.RuntimeService', v1Defaults),
+    v1Image: lazy<V1ImageServiceClient>('v1', 'runtime.v1.ImageService', v1Defaults),
+  });
+  return clients;
 }
 
 type UnaryMethod<Req, Res> = (req: Req, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Res) => void) => unknown;
