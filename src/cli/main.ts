@@ -53,7 +53,7 @@ function regex(value: string): RegExp {
   try {
     return new RegExp(value);
   } catch (err) {
-    throw new InvalidArgumentError(`not a regular expression: ${(err as Error).message}`);
+    throw new InvalidArgumentError(`expected a regular expression (${(err as Error).message})`);
   }
 }
 
