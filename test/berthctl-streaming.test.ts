@@ -1,6 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { get } from 'node:http';
 import * as pty from 'node-pty';
 import { PodFixture } from './helpers/pod.js';
@@ -9,6 +10,7 @@ import protobuf from 'protobufjs';
 import { BERTHCTL, berthctl } from './helpers/daemon.js';
 import { DESCRIPTORS, DESCRIPTOR_SOURCES } from '../src/api/gen/descriptors.js';
 import { v1rt } from './helpers/v1.js';
+import { busyboxLayer, buildImage, layerTar, pushImage } from './helpers/images.js';
 
 // berthctl's exec, attach and port-forward over CRI v1 streaming, run as a
 // user runs them: on a terminal (node-pty) against a real berthd.
@@ -196,6 +198,33 @@ describe('berthctl exec, attach and port-forward (CRI v1 streaming)', () => {
     const bad = await ctl(['port-forward', pod, '80:99999']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /LOCAL:REMOTE/);
+  });
+
+  test("pull: each layer's phases as plain lines off a terminal, a bar per layer and a total on one", async () => {
+    // Incompressible, so that it arrives in several pieces and is seen downloading.
+    const extra = await layerTar([{ name: 'pulled.bin', content: randomBytes(2_000_000) }]);
+    await pushImage(f.reg, 'test/layered', '1', buildImage({ layers: [{ tar: await busyboxLayer() }, { tar: extra }] }));
+    const image = `${f.reg.host}/test/layered:1`;
+    const plain = await ctl(['pull', image]);
+    assert.equal(plain.code, 0, plain.stderr);
+    const lines = plain.stderr.split('\n').filter(Boolean);
+    // busybox's layer came with the fixture's image; the second is new.
+    const [shared, fresh] = [...new Set(lines.filter((l) => /^[0-9a-f]{13}: /.test(l)).map((l) => l.slice(0, 13)))];
+    const phases = (id: string) => lines.filter((l) => l.startsWith(`${id}: `)).map((l) => l.slice(15).replace(/ \(.*\)$/, ''));
+    assert.deepEqual(phases(shared), ['waiting', 'already exists'], plain.stderr);
+    assert.deepEqual(phases(fresh).filter((p) => p !== 'verifying'), ['waiting', 'downloading', 'extracting', 'done'], plain.stderr);
+    assert.match(plain.stdout, /^Image is up to date for sha256:[0-9a-f]{64}\n$/);
+
+    await v1rt(f.d, 'RemoveImage', { image: { image } }, 60_000).catch(() => undefined);
+    const t = onTerminal(f.d.socket, ['pull', image], 120, 30);
+    spawned.add(t.term);
+    assert.equal(await t.exited, 0, t.text());
+    spawned.delete(t.term);
+    // The last frame: every layer finished (berthd may keep the removed image's layer), all bytes counted.
+    const last = t.text().slice(t.text().lastIndexOf('\x1b[3A'));
+    assert.match(last, new RegExp(`${shared}  already exists`));
+    assert.match(last, new RegExp(`${fresh}  (done|already exists)`));
+    assert.match(last, /total +2\/2 layers +\[=+\] (\S+) \/ \1 /);
   });
 
   test('startup: berthctl as installed runs version against a running berthd (measured, not a benchmark)', async (t) => {

@@ -140,6 +140,8 @@ export class Images {
       tracker.setLayers(parsed.layers);
       await eachLimit(parsed.layers, PARALLEL_LAYERS, async (layer, i) => {
         const t0 = performance.now();
+        const stored = this.d.layers.has(diffIds[i]) && this.d.content.has(layer.digest);
+        if (stored) tracker.phase(i, 'already exists');
         const blob = await this.d.content.fetch(
           layer.digest,
           layer.size,
@@ -150,7 +152,9 @@ export class Images {
           },
         );
         const t1 = performance.now();
+        if (!this.d.layers.has(diffIds[i])) tracker.phase(i, 'extracting');
         await this.d.layers.ensure(diffIds[i], blob, layer.compression);
+        if (!stored) tracker.phase(i, 'done');
         this.d.log.debug({ layer: layer.digest, fetchMs: Math.round(t1 - t0), unpackMs: Math.round(performance.now() - t1) }, 'layer ready');
       });
       const layers: LayerRecord[] = parsed.layers.map((l, i) => ({

@@ -10,7 +10,8 @@ import { formatReference, parseReference } from '../../image/reference.js';
 function toEvent(s: PullSnapshot): PullEvent {
   return {
     image: s.image,
-    layers: s.layers,
+    // A copy: the message may be encoded after the pull has moved on, and must not mix two moments.
+    layers: s.layers.map((l) => ({ ...l })),
     total: s.total,
     done: s.done,
     finished: s.finished,
