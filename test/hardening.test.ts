@@ -17,7 +17,7 @@ const NOBODY = 65534;
 function reachableByNobody(paths: string[]): string[] {
   const r = spawnSync(
     'setpriv',
-    ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', '--', 'sh', '-c', 'while IFS= read -r p; do if [ -d "$p" ]; then [ -x "$p" ] && echo "$p"; elif [ -r "$p" ] || [ -w "$p" ] || [ -x "$p" ]; then echo "$p"; fi; done'],
+    ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', '--', 'sh', '-c', 'while IFS= read -r p; do if [ -d "$p" ]; then if [ -x "$p" ]; then echo "$p"; fi; elif [ -r "$p" ] || [ -w "$p" ] || [ -x "$p" ]; then echo "$p"; fi; done'],
     { input: paths.join('\n') + '\n' },
   );
   assert.equal(r.status, 0, r.stderr.toString());

@@ -64,13 +64,24 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** What a bundle's config.json gave runc: the cgroups path, and whether the container has a PID namespace of its own. */
-function bundleFacts(bundle: string): { cgroupsPath: string; ownPidNamespace: boolean } {
+interface BundleFacts {
+  cgroupsPath: string;
+  /** The container has a PID namespace of its own. */
+  ownPidNamespace: boolean;
+}
+
+type OciLinux = { cgroupsPath?: string; namespaces?: { type: string; path?: string }[] } | undefined;
+
+function factsOf(linux: OciLinux): BundleFacts {
+  return { cgroupsPath: linux?.cgroupsPath ?? '', ownPidNamespace: !!linux?.namespaces?.some((n) => n.type === 'pid' && !n.path) };
+}
+
+/** What a bundle's config.json gave runc. */
+function bundleFacts(bundle: string): BundleFacts {
   try {
-    const linux = (JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')) as { linux?: { cgroupsPath?: string; namespaces?: { type: string; path?: string }[] } }).linux;
-    return { cgroupsPath: linux?.cgroupsPath ?? '', ownPidNamespace: !!linux?.namespaces?.some((n) => n.type === 'pid' && !n.path) };
+    return factsOf((JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')) as { linux?: OciLinux }).linux);
   } catch {
-    return { cgroupsPath: '', ownPidNamespace: false };
+    return factsOf(undefined);
   }
 }
 
@@ -97,6 +108,8 @@ export class Containers {
   private readonly exitWaiters = new Map<string, Set<() => void>>();
   private readonly execs = new Map<string, Set<ExecSession>>();
   private watcher: FSWatcher | undefined;
+  /** What each container's config.json gave runc, as stop and remove need it (read from the file after a restart). */
+  private readonly facts = new Map<string, BundleFacts>();
 
   constructor(private readonly d: ContainersDeps) {
     // Bundles hold the overlay root and config.json: root's alone, also those an older berthd made.
@@ -115,6 +128,12 @@ export class Containers {
    */
   private trash(fs: 'state' | 'root'): string {
     return join(fs === 'state' ? this.d.stateDir : this.d.rootDir, 'trash');
+  }
+
+  private bundleFacts(rec: ContainerRecord): BundleFacts {
+    let f = this.facts.get(rec.id);
+    if (!f) this.facts.set(rec.id, (f = bundleFacts(rec.bundle)));
+    return f;
   }
 
   /** Deletes a removed container's files moved to the trash, off the event loop. */
@@ -311,6 +330,7 @@ export class Containers {
           cgroupsPath: containerCgroupsPath(this.d.sandboxes.cgroupParent(sandbox), id),
         });
         writeFileSync(join(rec.bundle, 'config.json'), JSON.stringify(ociSpec), { mode: PRIVATE_FILE });
+        this.facts.set(id, factsOf(ociSpec.linux as OciLinux));
         rec.state = 'CREATED';
         this.d.store.save(rec);
         this.d.log.info({ container: id, sandbox: sandbox.id, name: spec.name }, 'container created');
@@ -324,6 +344,7 @@ export class Containers {
   }
 
   private undoCreate(rec: ContainerRecord): void {
+    this.facts.delete(rec.id);
     try {
       unmountRootfs(join(rec.bundle, 'rootfs'));
       removeDirs(rec.bundle, rec.upper);
@@ -363,7 +384,7 @@ export class Containers {
         const reason = err instanceof CreateFailed ? err.reason : (err as Error).message;
         await this.rt(rec).delete(rec.id).catch(() => undefined);
         // What runc put in the container's cgroups (runc init, or more) when it had no state to delete by.
-        const left = await killAndRemoveCgroup(bundleFacts(rec.bundle).cgroupsPath);
+        const left = await killAndRemoveCgroup(this.bundleFacts(rec).cgroupsPath);
         if (left.length) this.d.log.error({ container: rec.id, cgroups: left }, 'cgroups of a failed start could not be removed');
         rec.state = 'EXITED';
         rec.startedAt = '0';
@@ -453,7 +474,7 @@ export class Containers {
       this.emit(rec, 'STOPPED');
       return;
     }
-    const target = { pid: rec.pid, ownPidNamespace: bundleFacts(rec.bundle).ownPidNamespace };
+    const target = { pid: rec.pid, ownPidNamespace: this.bundleFacts(rec).ownPidNamespace };
     if (timeoutSec > 0) {
       await this.rt(rec).kill(id, rec.stopSignal, false, target).catch(() => undefined);
       if (await this.waitExit(id, timeoutSec * 1000)) {
@@ -478,13 +499,17 @@ export class Containers {
     const rec = this.d.store.get(id);
     if (!rec) return;
     if (rec.state === 'RUNNING') await this.stopLocked(id, 0);
-    await Promise.all([this.rt(rec).delete(id, bundleFacts(rec.bundle).cgroupsPath), unmountRootfsAsync(join(rec.bundle, 'rootfs'))]);
+    await Promise.all([
+      this.rt(rec).delete(id, this.bundleFacts(rec).cgroupsPath),
+      unmountRootfsAsync(join(rec.bundle, 'rootfs')),
+      rm(this.d.runtime.exitFile(id), { force: true }),
+    ]);
     // A crash from here on leaves the record of a container with nothing left to remove, or files in the trash that the next start deletes.
     const aside = [join(this.trash('state'), id), join(this.trash('root'), id)];
     moveAside(rec.bundle, aside[0]);
     moveAside(rec.upper, aside[1]);
-    rmSync(this.d.runtime.exitFile(id), { force: true });
     this.d.store.delete(id);
+    this.facts.delete(id);
     this.emit(rec, 'DELETED');
     for (const dir of aside) this.discard(dir);
     this.d.onLayersReleased?.();

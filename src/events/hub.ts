@@ -112,6 +112,8 @@ export class EventHub {
 
   /** A sandbox record given here is used when the store no longer has it (its DELETED event). */
   publish(id: string, sandboxId: string, type: LifecycleEvent, sandbox?: SandboxRecord): void {
+    // Describing the pod reads every container of the store: not for an event nobody gets.
+    if (!this.held && !this.subs.size) return;
     const pod = this.describe(sandboxId);
     const e: RuntimeEvent = { id, type, createdAt: nowNs(), pod: { sandbox: pod.sandbox ?? sandbox, containers: pod.containers } };
     if (this.held) {

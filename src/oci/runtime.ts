@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as pty from 'node-pty';
-import { constants, openSync, readFileSync, rmSync } from 'node:fs';
+import { constants, openSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { basename, join } from 'node:path';
@@ -245,7 +246,7 @@ export class OciRuntime {
     }
     const got = await readToEnd(fd, this.s.createTimeoutMs ?? 60_000, `start ${id}`);
     if (!got.length) throw internal(`start ${id}: the container's process ended before it was started`);
-    rmSync(fifo, { force: true });
+    await rm(fifo, { force: true });
   }
 
   /**
@@ -275,7 +276,7 @@ export class OciRuntime {
     if (this.isRunc && cgroupsPath) {
       const left = await killAndRemoveCgroup(cgroupsPath);
       if (left.length) throw internal(`delete ${id}: cgroups ${left.join(', ')} could not be removed`);
-      rmSync(join(this.root, id), { recursive: true, force: true });
+      await rm(join(this.root, id), { recursive: true, force: true });
       return;
     }
     const r = await execFile(this.s.runtime, [`--root=${this.root}`, 'delete', '--force', id], { timeoutMs: 60_000 });

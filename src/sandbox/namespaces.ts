@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { host, MNT_DETACH } from '../host/native.js';
 import { internal } from '../errors.js';
@@ -42,7 +43,7 @@ export async function unpinNamespaces(dir: string): Promise<void> {
         // EINVAL: not a mount point (never pinned, or already unmounted).
         if ((err as NodeJS.ErrnoException).code !== 'EINVAL' && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
-      rmSync(p, { force: true });
+      await rm(p, { force: true });
     }),
   );
 }

@@ -1,7 +1,6 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { execFile } from '../host/exec.js';
+import { execFile, spawnChild } from '../host/exec.js';
 import { which } from '../host/which.js';
 import { host, MNT_DETACH } from '../host/native.js';
 import { failedPrecondition, internal } from '../errors.js';
@@ -126,21 +125,12 @@ export class PidHolders {
     try {
       // The holder inherits runc's stdio: /dev/null, so nothing of berthd's stays open in it; runc's errors go to a log.
       const log = join(bundle, 'runc.log');
-      const code = await new Promise<number>((resolve, reject) => {
-        const child = spawn(this.s.runtime, [`--root=${this.s.runtimeRoot}`, '--log', log, 'run', '--detach', '--bundle', bundle, '--pid-file', pidFile, id], {
-          stdio: 'ignore',
-        });
-        // A runtime that hangs would hold the pod's lock for ever.
-        const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
-        child.once('error', (err) => {
-          clearTimeout(timer);
-          reject(err);
-        });
-        child.once('exit', (c) => {
-          clearTimeout(timer);
-          resolve(c ?? 1);
-        });
+      const child = spawnChild(this.s.runtime, [`--root=${this.s.runtimeRoot}`, '--log', log, 'run', '--detach', '--bundle', bundle, '--pid-file', pidFile, id], {
+        stdio: ['ignore', 'ignore', 'ignore'],
       });
+      // A runtime that hangs would hold the pod's lock for ever.
+      const timer = setTimeout(() => process.kill(child.pid, 'SIGKILL'), START_TIMEOUT_MS);
+      const code = await child.exited.finally(() => clearTimeout(timer));
       if (code !== 0) {
         const text = existsSync(log) ? readFileSync(log, 'utf8').slice(-4000) : '';
         throw internal(`start the pod's PID namespace holder: ${cleanRuntimeError(text) || 'exit ' + code}`);
