@@ -6,6 +6,7 @@ import { imageBench } from './image.bench.js';
 import { sandboxBench } from './sandbox.bench.js';
 import { containerBench } from './container.bench.js';
 import { execBench } from './exec.bench.js';
+import { streamingBench } from './streaming.bench.js';
 import { cliBench } from './cli.bench.js';
 
 // Each section starts its own berthd on a temp socket and root.
@@ -15,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<Figure[]>> = {
   sandbox: sandboxBench,
   container: containerBench,
   exec: execBench,
+  streaming: streamingBench,
   cli: cliBench,
 };
 

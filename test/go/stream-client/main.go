@@ -6,12 +6,17 @@
 //
 //	stream-client exec URL [-stdin] [-stdout] [-stderr] [-tty] [-protocols LIST] [-resize WxH,...] [-resize-every D] [-stall] [-result FILE]
 //	stream-client portforward URL -port N [-connections N] [-send TEXT] [-result FILE]
+//	stream-client loop
 //
 // exec (also for attach) copies its stdin to the stdin stream and the
 // output streams to its stdout and stderr, then writes the negotiated
 // protocol and the error stream's text as JSON to the result file.
 // portforward opens N connections at once to the port, sends TEXT on each,
 // half-closes, and reports what came back and each error stream's text.
+// loop (for the bench) reads exec URLs from stdin, one a line, runs each
+// with stdout only, counting and discarding the output, and answers each
+// with a JSON line {"bytes": N, "status": TEXT}: the client is running
+// before the Exec call, as the kubelet is.
 package main
 
 import (
@@ -232,7 +237,39 @@ func portforwardMain(args []string) {
 	writeResult(*result, map[string]interface{}{"protocol": protocol, "connections": out})
 }
 
+func countStdout(raw string) (int64, string) {
+	conn, _ := upgrade(raw, []string{"v4.channel.k8s.io"})
+	stream := func(t string) *spdystream.Stream {
+		h := http.Header{}
+		h.Set("streamType", t)
+		return create(conn, h)
+	}
+	errStream := stream("error")
+	errText := make(chan string)
+	go func() {
+		b, _ := io.ReadAll(errStream)
+		errText <- string(b)
+	}()
+	n, _ := io.Copy(io.Discard, stream("stdout"))
+	text := <-errText
+	conn.Close()
+	return n, text
+}
+
+func loopMain() {
+	in := bufio.NewScanner(os.Stdin)
+	out := json.NewEncoder(os.Stdout)
+	for in.Scan() {
+		n, status := countStdout(in.Text())
+		out.Encode(map[string]interface{}{"bytes": n, "status": status})
+	}
+}
+
 func main() {
+	if len(os.Args) == 2 && os.Args[1] == "loop" {
+		loopMain()
+		return
+	}
 	if len(os.Args) < 3 {
 		fail("usage: stream-client exec|portforward URL ...")
 	}
