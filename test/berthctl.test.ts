@@ -221,7 +221,7 @@ describe('berthctl', () => {
     assert.equal((await ctl('pods', '-q', '--id', other.slice(0, 8))).stdout, `${other}\n`);
     assert.match((await ctl('pods', '--no-trunc', '--label', 'app=db')).stdout, new RegExp(`^${other}\\s`, 'm'));
     const v = (await ctl('pods', '-v', '--label', 'app=db')).stdout;
-    assert.match(v, new RegExp(`^ID: ${other}\nName: other\nUID: other-1\nNamespace: ns-other\nStatus: Ready\nCreated: \\S+\nLabels:\n\tapp -> db\nRuntime: \\(default\\)\n\n$`));
+    assert.match(v, new RegExp(`^ID: ${other}\nName: other\nUID: other-1\nNamespace: ns-other\nStatus: Ready\nCreated: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d+)? \\+0000 UTC\nLabels:\n\tapp -> db\nRuntime: \\(default\\)\n\n$`));
     const j = JSON.parse((await ctl('pods', '-o', 'json', '--label', 'app=db')).stdout) as { items: { id: string; state: string; createdAt: string; metadata: { name: string } }[] };
     assert.deepEqual(j.items.map((p) => [p.id, p.state, p.metadata.name]), [[other, 'SANDBOX_READY', 'other']]);
     assert.match((await ctl('pods', '-o', 'yaml', '--label', 'app=db')).stdout, new RegExp(`^items:\n- annotations: \\{\\}\n  createdAt: "\\d+"\n  id: ${other}\n`));
@@ -231,7 +231,7 @@ describe('berthctl', () => {
     assert.ok(ip.info?.config, 'verbose info');
     assert.equal(JSON.parse((await ctl('inspectp', '-q', other)).stdout).info, undefined);
     assert.equal((await ctl('inspectp', '-o', 'go-template', '--template', '{{.status.metadata.name}}/{{.status.state}}', other, web)).stdout, 'other/SANDBOX_READY\nweb/SANDBOX_READY\n');
-    assert.match((await ctl('inspectp', '-o', 'table', other)).stdout, new RegExp(`^ID: ${other}\nName: other\nUID: other-1\nNamespace: ns-other\nStatus: Ready\nCreated: \\S+Z\nIP Addresses: 10\\.123\\.81\\.\\d+\nLabels:\n\tapp -> db\n$`));
+    assert.match((await ctl('inspectp', '-o', 'table', other)).stdout, new RegExp(`^ID: ${other}\nName: other\nUID: other-1\nNamespace: ns-other\nAttempt: 0\nStatus: Ready\nCreated: \\d{4}-\\d\\d-\\d\\d \\S+ \\+0000 UTC\nIP Addresses: 10\\.123\\.81\\.\\d+\nLabels:\n\tapp -> db\n$`));
     const yaml = (await ctl('inspectp', '-o', 'yaml', other)).stdout;
     assert.match(yaml, /^status:$/m);
     assert.match(yaml, /^ {2}createdAt: "?\d{4}-\d\d-\d\dT/m, 'readable time, keys sorted as crictl');

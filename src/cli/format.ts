@@ -44,6 +44,11 @@ export function rfc3339(ns: string | number | bigint): string {
   return `${iso}${frac ? '.' + frac : ''}Z`;
 }
 
+/** Go's time.Time String() in UTC ("2024-01-02 15:04:05.123 +0000 UTC"), as crictl's verbose listings print times. */
+export function goTime(ns: string | number | bigint): string {
+  return rfc3339(ns).replace('T', ' ').replace(/Z$/, ' +0000 UTC');
+}
+
 /** Go's zero time, which crictl prints for a container not yet started or finished. */
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 

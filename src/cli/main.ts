@@ -5,7 +5,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { connectClients, DEFAULT_ENDPOINT, type Clients } from './client.js';
 import { seedCri, v1Cri, type ContainerRow, type ContainerState, type Cri, type PodRow, type PodState } from './cri.js';
 import { readMessageFile } from './config-file.js';
-import { table, ago, bytes, shortId, rfc3339 } from './format.js';
+import { table, ago, bytes, shortId, goTime } from './format.js';
 import { emit, parsedInfo, protoJson, readableContainerStatus, readablePodStatus, UsageError, type StatusFormat } from './output.js';
 import { watchPull } from './pull-progress.js';
 import { registerStreamCommands } from './stream-commands.js';
@@ -224,9 +224,9 @@ function podTable(status: Record<string, unknown>): string {
   if (s.metadata?.name) lines.push(`Name: ${s.metadata.name}`);
   if (s.metadata?.uid) lines.push(`UID: ${s.metadata.uid}`);
   if (s.metadata?.namespace) lines.push(`Namespace: ${s.metadata.namespace}`);
-  if (s.metadata?.attempt) lines.push(`Attempt: ${s.metadata.attempt}`);
+  if (s.metadata) lines.push(`Attempt: ${s.metadata.attempt ?? 0}`);
   lines.push(`Status: ${s.state === 'SANDBOX_READY' || s.state === 'READY' ? 'Ready' : 'NotReady'}`);
-  lines.push(`Created: ${s.created_at ? rfc3339(s.created_at) : ''}`);
+  lines.push(`Created: ${goTime(s.created_at ?? 0)}`);
   if (s.network?.ip) lines.push(`IP Addresses: ${[s.network.ip, ...(s.network.additional_ips ?? []).map((a) => a.ip)].join(', ')}`);
   lines.push(...keyValues('Labels', s.labels), ...keyValues('Annotations', s.annotations));
   return lines.join('\n') + '\n';
@@ -319,7 +319,7 @@ function podVerbose(p: PodRow): string {
   if (p.uid) lines.push(`UID: ${p.uid}`);
   if (p.namespace) lines.push(`Namespace: ${p.namespace}`);
   if (p.attempt) lines.push(`Attempt: ${p.attempt}`);
-  lines.push(`Status: ${p.state === 'READY' ? 'Ready' : 'NotReady'}`, `Created: ${p.createdAt ? rfc3339(p.createdAt) : ''}`);
+  lines.push(`Status: ${p.state === 'READY' ? 'Ready' : 'NotReady'}`, `Created: ${goTime(p.createdAt || 0)}`);
   lines.push(...keyValues('Labels', p.labels), ...keyValues('Annotations', p.annotations), `Runtime: ${p.runtimeHandler || '(default)'}`);
   return lines.join('\n') + '\n\n';
 }
