@@ -1,6 +1,7 @@
 import type { Db } from './db.js';
 import { alreadyExists } from '../errors.js';
 import type { ContainerSpec } from '../container/spec.js';
+import { DecodedRows, type ListedRows } from './decoded.js';
 
 /** 'creating' rows are intents: a crash mid-create leaves one for recovery to undo. */
 export type ContainerState = 'creating' | 'CREATED' | 'RUNNING' | 'EXITED';
@@ -45,6 +46,8 @@ interface Row {
 
 export class ContainerStore {
   private readonly q;
+  private readonly decoded = new DecodedRows<ContainerData>();
+  private listed: ListedRows<ContainerRecord> | undefined;
 
   constructor(private readonly db: Db) {
     this.q = {
@@ -52,6 +55,7 @@ export class ContainerStore {
         'INSERT INTO containers (id, sandbox_id, name, attempt, state, created_at, data) VALUES (@id, @sandbox_id, @name, @attempt, @state, @created_at, @data)',
       ),
       get: db.prepare<[string], Row>('SELECT * FROM containers WHERE id = ?'),
+      changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
       all: db.prepare<[], Row>('SELECT * FROM containers ORDER BY created_at'),
       bySandbox: db.prepare<[string], Row>('SELECT * FROM containers WHERE sandbox_id = ? ORDER BY created_at'),
       byPrefix: db.prepare<[string, string], { id: string }>("SELECT id FROM containers WHERE id >= ? AND id < ? || 'g' LIMIT 2"),
@@ -63,7 +67,7 @@ export class ContainerStore {
   }
 
   private record(row: Row): ContainerRecord {
-    const data = JSON.parse(row.data) as ContainerData;
+    const data = this.decoded.decode(row.id, row.data);
     return {
       ...data,
       id: row.id,
@@ -106,8 +110,15 @@ export class ContainerStore {
     return row && this.record(row);
   }
 
+  /** Every row, read again only after a write (see ListedRows); each record is the caller's own. */
   list(): ContainerRecord[] {
-    return this.q.all.all().map((r) => this.record(r));
+    const changes = this.q.changes.get()!;
+    if (this.listed?.changes !== changes) {
+      const rows = this.q.all.all();
+      this.listed = { changes, records: rows.map((r) => this.record(r)) };
+      this.decoded.keepOnly(rows.map((r) => r.id));
+    }
+    return this.listed.records.map((r) => ({ ...r }));
   }
 
   inSandbox(sandboxId: string): ContainerRecord[] {
@@ -132,6 +143,7 @@ export class ContainerStore {
 
   delete(id: string): void {
     this.q.delete.run(id);
+    this.decoded.forget(id);
   }
 
   /** Renames layer keys in every container that has them, in one transaction. */

@@ -2,6 +2,7 @@ import type { Db } from './db.js';
 import { alreadyExists } from '../errors.js';
 import type { SandboxSpec } from '../sandbox/spec.js';
 import type { Attachment, ConfList, NetworkState } from '../network/cni.js';
+import { DecodedRows, type ListedRows } from './decoded.js';
 
 /** 'creating' rows are intents: a crash mid-create leaves one for recovery to undo. */
 export type SandboxState = 'creating' | 'READY' | 'NOTREADY';
@@ -41,6 +42,8 @@ interface Row {
 
 export class SandboxStore {
   private readonly q;
+  private readonly decoded = new DecodedRows<SandboxData>();
+  private listed: ListedRows<SandboxRecord> | undefined;
 
   constructor(db: Db) {
     this.q = {
@@ -48,6 +51,7 @@ export class SandboxStore {
         'INSERT INTO sandboxes (id, name, namespace, uid, attempt, state, created_at, data) VALUES (@id, @name, @namespace, @uid, @attempt, @state, @created_at, @data)',
       ),
       get: db.prepare<[string], Row>('SELECT id, state, created_at, data FROM sandboxes WHERE id = ?'),
+      changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
       all: db.prepare<[], Row>('SELECT id, state, created_at, data FROM sandboxes ORDER BY created_at'),
       byPrefix: db.prepare<[string, string], { id: string }>("SELECT id FROM sandboxes WHERE id >= ? AND id < ? || 'g' LIMIT 2"),
       update: db.prepare<[string, string, string]>('UPDATE sandboxes SET state = ?, data = ? WHERE id = ?'),
@@ -60,11 +64,12 @@ export class SandboxStore {
     this.deleteOwing = db.transaction((id: string, owed: OwedRelease) => {
       this.q.owe.run(id, JSON.stringify(owed));
       this.q.delete.run(id);
+      this.decoded.forget(id);
     });
   }
 
   private record(row: Row): SandboxRecord {
-    const data = JSON.parse(row.data) as SandboxData;
+    const data = this.decoded.decode(row.id, row.data);
     return { ...data, id: row.id, state: row.state, createdAt: row.created_at };
   }
 
@@ -96,8 +101,15 @@ export class SandboxStore {
     return row && this.record(row);
   }
 
+  /** Every row, read again only after a write (see ListedRows); each record is the caller's own. */
   list(): SandboxRecord[] {
-    return this.q.all.all().map((r) => this.record(r));
+    const changes = this.q.changes.get()!;
+    if (this.listed?.changes !== changes) {
+      const rows = this.q.all.all();
+      this.listed = { changes, records: rows.map((r) => this.record(r)) };
+      this.decoded.keepOnly(rows.map((r) => r.id));
+    }
+    return this.listed.records.map((r) => ({ ...r }));
   }
 
   idsByPrefix(prefix: string): string[] {
@@ -112,6 +124,7 @@ export class SandboxStore {
 
   delete(id: string): void {
     this.q.delete.run(id);
+    this.decoded.forget(id);
   }
 
   /** Deletes the sandbox and records, in the same transaction, the network release still owed for it. */
