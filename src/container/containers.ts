@@ -23,7 +23,7 @@ import { startExec, killStaleExecs, type ExecSession } from './exec.js';
 import { attachContainer, type AttachSession } from './attach.js';
 import { prepareContainerLog } from './log-file.js';
 import { killAndRemoveCgroup } from '../host/cgroupfs.js';
-import { inContainerCgroup, isMonitorOf } from '../host/processes.js';
+import { inContainerCgroup, isMonitorOf, ProcessHandle } from '../host/processes.js';
 import { PRIVATE_FILE, privateDir } from '../host/private-dir.js';
 import type { EventHub, LifecycleEvent } from '../events/hub.js';
 
@@ -107,6 +107,8 @@ export class Containers {
   readonly lock = new KeyedLock();
   private readonly exitWaiters = new Map<string, Set<() => void>>();
   private readonly execs = new Map<string, Set<ExecSession>>();
+  /** Each RUNNING container's conmon, once checked to be its monitor. */
+  private readonly monitors = new Map<string, ProcessHandle>();
   private watcher: FSWatcher | undefined;
   /** What each container's config.json gave runc, as stop and remove need it (read from the file after a restart). */
   private readonly facts = new Map<string, BundleFacts>();
@@ -226,16 +228,40 @@ export class Containers {
     return rec;
   }
 
+  /** Only the containers the filter can select are refreshed; the state is filtered on as refreshed. */
   list(f: ContainerFilter = {}): ContainerRecord[] {
-    return this.d.store
-      .list()
-      .filter((c) => c.state !== 'creating')
-      .map((c) => this.refresh(c))
+    const labels = Object.entries(f.labels ?? {});
+    const all = this.d.store.list().filter((c) => c.state !== 'creating');
+    const recs = all
       .filter((c) => !f.id || c.id.startsWith(f.id))
       .filter((c) => !f.name || c.spec.name === f.name)
-      .filter((c) => !f.state || c.state === f.state)
       .filter((c) => !f.sandboxId || c.sandboxId.startsWith(f.sandboxId))
-      .filter((c) => Object.entries(f.labels ?? {}).every(([k, v]) => c.spec.labels[k] === v));
+      .filter((c) => labels.every(([k, v]) => c.spec.labels[k] === v));
+    const running = recs.filter((c) => c.state === 'RUNNING');
+    // One read of the exit dir instead of a stat per container.
+    const exits = running.length ? this.exitFiles() : new Set<string>();
+    if (recs.length === all.length) this.keepMonitorsOf(running);
+    return recs.map((c) => this.refresh(c, exits)).filter((c) => !f.state || c.state === f.state);
+  }
+
+  /** What is known of the monitors of containers no longer RUNNING (or gone) is dropped. */
+  private keepMonitorsOf(running: ContainerRecord[]): void {
+    if (this.monitors.size <= running.length) return;
+    const ids = new Set(running.map((c) => c.id));
+    for (const id of this.monitors.keys()) if (!ids.has(id)) this.forgetMonitor(id);
+  }
+
+  private forgetMonitor(id: string): void {
+    this.monitors.get(id)?.close();
+    this.monitors.delete(id);
+  }
+
+  private exitFiles(): Set<string> {
+    try {
+      return new Set(readdirSync(this.d.runtime.exitDir));
+    } catch {
+      return new Set();
+    }
   }
 
   /**
@@ -244,27 +270,47 @@ export class Containers {
    * queued), or whose conmon and process are both gone, is shown EXITED,
    * and the exit is recorded through the one locked path.
    */
-  private refresh(rec: ContainerRecord): ContainerRecord {
-    if (rec.state !== 'RUNNING' || !this.hasExited(rec)) return rec;
+  private refresh(rec: ContainerRecord, exits?: Set<string>): ContainerRecord {
+    if (rec.state !== 'RUNNING' && this.monitors.has(rec.id)) this.forgetMonitor(rec.id);
+    if (rec.state !== 'RUNNING' || !this.hasExited(rec, exits)) return rec;
     void this.lock
       .run(rec.id, async () => this.recordExit(rec.id))
       .catch((err: unknown) => this.d.log.error({ container: rec.id, err: (err as Error).message }, 'recording an exit failed'));
     return this.exitView(rec);
   }
 
-  /** An exit file, or neither conmon nor the container's process left (the pids checked to be still theirs). */
-  private hasExited(rec: ContainerRecord): boolean {
-    if (existsSync(this.d.runtime.exitFile(rec.id))) return true;
+  /**
+   * An exit file (in `exits` when the caller read the exit dir), or neither
+   * conmon nor the container's process left (the pids checked to be still theirs).
+   */
+  private hasExited(rec: ContainerRecord, exits?: Set<string>): boolean {
+    if (exits ? exits.has(rec.id) : existsSync(this.d.runtime.exitFile(rec.id))) return true;
     return !this.conmonAlive(rec) && !(processAlive(rec.pid) && inContainerCgroup(rec.pid, rec.id));
   }
 
+  /**
+   * conmon, once checked to be the container's (its pid file, its argv), is
+   * held by a ProcessHandle: later checks are one read, not three files per
+   * container and List.
+   */
   private conmonAlive(rec: ContainerRecord): boolean {
+    if (this.monitors.get(rec.id)?.alive()) return true;
+    this.forgetMonitor(rec.id);
+    let pid: number;
     try {
-      const pid = Number(readFileSync(join(rec.bundle, 'conmon.pid'), 'utf8'));
-      return processAlive(pid) && isMonitorOf(pid, rec.id);
+      pid = Number(readFileSync(join(rec.bundle, 'conmon.pid'), 'utf8'));
     } catch {
       return false;
     }
+    // Held before its argv is read and read through after: the argv checked was this process's.
+    const conmon = ProcessHandle.open(pid);
+    if (!conmon) return false;
+    if (!isMonitorOf(pid, rec.id) || !conmon.alive()) {
+      conmon.close();
+      return false;
+    }
+    this.monitors.set(rec.id, conmon);
+    return true;
   }
 
   /**
