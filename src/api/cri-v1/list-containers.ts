@@ -13,7 +13,10 @@ import type { V1Deps } from './deps.js';
 function list(d: V1Deps, f: ContainerFilter__Output | undefined): Container[] {
   const filter = v1ContainerFilter(f);
   if (!filter) return [];
-  const refOf = imageRefOf((id) => d.images.find(id));
+  // One lookup per image, not per container: a node runs many containers of few images.
+  const refs = new Map<string, string>();
+  const lookup = imageRefOf((id) => d.images.find(id));
+  const refOf = (id: string) => refs.get(id) ?? refs.set(id, lookup(id)).get(id)!;
   return d.containers.list(filter).map((c) => toV1Container(c, refOf));
 }
 
