@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import type { IPty } from 'node-pty';
@@ -102,13 +103,24 @@ export function startExec(runtime: OciRuntime, id: string, bundle: string, cmd: 
   };
   if (tty) return ttySession(runtime.execTty(id, files), files.pidFile, cleanup, killProcess);
   const child = runtime.exec(id, files);
-  const exited = new Promise<number>((resolve) => {
-    child.on('error', () => resolve(255));
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + 9 : 255)));
-  }).then(cleanup);
-  child.stdin!.on('error', () => undefined);
-  const kill = () => killSession(killProcess, () => child.kill('SIGKILL'), exited);
-  return { stdout: child.stdout!, stderr: child.stderr!, stdin: child.stdin!, exited, kill, resize: () => undefined };
+  const [stdin, stdout, stderr] = child.pipes as [Socket, Socket, Socket];
+  let reaped = false;
+  // Over when runc is reaped and both pipes have been read to their end, as Node's 'close'.
+  const exited = Promise.all([child.exited.finally(() => (reaped = true)), closed(stdout), closed(stderr)]).then(([code]) => cleanup(code));
+  stdin.on('error', () => undefined);
+  const killRunc = () => {
+    // Once reaped, the pid may be another process's.
+    if (!reaped) process.kill(child.pid, 'SIGKILL');
+  };
+  const kill = () => killSession(killProcess, killRunc, exited);
+  return { stdout, stderr, stdin, exited, kill, resize: () => undefined };
+}
+
+function closed(s: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    s.once('error', () => undefined);
+    s.once('close', () => resolve());
+  });
 }
 
 /**

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as pty from 'node-pty';
 import { constants, openSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -6,7 +5,7 @@ import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { execFile, spawnChild } from '../host/exec.js';
+import { execFile, spawnChild, type Spawned } from '../host/exec.js';
 import { BerthError, internal } from '../errors.js';
 import { which } from '../host/which.js';
 import { privateDir } from '../host/private-dir.js';
@@ -288,11 +287,12 @@ export class OciRuntime {
   }
 
   /**
-   * Starts `runtime exec` for a process spec file with pipes for stdio;
+   * Starts `runtime exec` for a process spec file with pipes for stdio, by
+   * posix_spawn as every child of berthd (no fork of berthd per exec);
    * runc's own errors go to `logFile` (JSON) and, cleaned, to stderr.
    */
-  exec(id: string, o: ExecFiles): ChildProcess {
-    return spawn(this.s.runtime, this.execArgs(id, o), { stdio: ['pipe', 'pipe', 'pipe'] });
+  exec(id: string, o: ExecFiles): Spawned {
+    return spawnChild(this.s.runtime, this.execArgs(id, o), { stdio: ['pipe', 'pipe', 'pipe'] });
   }
 
   /**
