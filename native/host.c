@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -330,6 +331,18 @@ static napi_value js_seqpacket_relay(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * glibc keeps what berthd's threads free in its arenas for reuse, also
+ * whole pages in the middle of one, and trims only the top of an arena;
+ * malloc_trim(0) gives every free page of every arena back to the kernel.
+ */
+static napi_value js_malloc_trim(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  CHECK(napi_get_boolean(env, malloc_trim(0) == 1, &out));
+  return out;
+}
+
 void lifecycle_register(napi_env env, napi_value exports);
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -341,6 +354,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"umount2", NULL, js_umount2, NULL, NULL, NULL, napi_default, NULL},
       {"netnsSocket", NULL, js_netns_socket, NULL, NULL, NULL, napi_default, NULL},
       {"seqpacketRelay", NULL, js_seqpacket_relay, NULL, NULL, NULL, napi_default, NULL},
+      {"mallocTrim", NULL, js_malloc_trim, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   lifecycle_register(env, exports);

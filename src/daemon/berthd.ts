@@ -6,6 +6,7 @@ import type { Logger } from './log.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { claimSocket } from './socket.js';
 import { privateDir } from '../host/private-dir.js';
+import { host } from '../host/native.js';
 import { listenGrpc, shutdownGrpc } from '../api/grpc/server.js';
 import { startMetrics, type Metrics } from '../api/grpc/metrics.js';
 import { runtimeServiceHandlers } from '../api/cri-seed/runtime-service.js';
@@ -59,6 +60,32 @@ function streamTls(cfg: Config): { cert: Buffer; key: Buffer } | undefined {
   return { cert: read('stream_tls_cert', cfg.stream_tls_cert), key: read('stream_tls_key', cfg.stream_tls_key) };
 }
 
+/**
+ * glibc keeps what berthd's threads free (a pull's buffers, a burst of
+ * calls) in its arenas, pages in the middle included: they go back to the
+ * kernel once calls pause for a second, and every minute whatever the calls.
+ */
+class MemoryTrimmer {
+  private readonly quiet = setTimeout(() => host.mallocTrim(), 1000).unref();
+  private readonly periodic = setInterval(() => host.mallocTrim(), 60_000).unref();
+
+  /** `metrics`, which also restarts the wait for a pause at every call's end and stops the trimming at close. */
+  watch(metrics: Metrics): Metrics {
+    return {
+      observe: (method, code, seconds) => {
+        metrics.observe(method, code, seconds);
+        this.quiet.refresh();
+      },
+      pullBytes: (bytes) => metrics.pullBytes(bytes),
+      close: () => {
+        clearTimeout(this.quiet);
+        clearInterval(this.periodic);
+        metrics.close();
+      },
+    };
+  }
+}
+
 /** The running daemon: its database, services and socket. */
 export class Berthd {
   private constructor(
@@ -91,10 +118,12 @@ export class Berthd {
       const containerStore = new ContainerStore(db);
       const sandboxStore = new SandboxStore(db);
       const byState = (states: string[]) => states.reduce<Record<string, number>>((m, s) => ((m[s] = (m[s] ?? 0) + 1), m), {});
-      const metrics = await startMetrics(cfg.metrics_address, {
-        pods: () => byState(sandboxStore.list().map((s) => s.state)),
-        containers: () => byState(containerStore.list().map((c) => c.state)),
-      });
+      const metrics = new MemoryTrimmer().watch(
+        await startMetrics(cfg.metrics_address, {
+          pods: () => byState(sandboxStore.list().map((s) => s.state)),
+          containers: () => byState(containerStore.list().map((c) => c.state)),
+        }),
+      );
       const env = { log, metrics };
       const progress = new PullProgressHub();
       const layers = new LayerStore(cfg.root);

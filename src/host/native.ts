@@ -25,6 +25,8 @@ interface HostCalls {
   pipe(): [number, number];
   /** Reaps a child started by spawn; code -1 when `signal` ended it. */
   waitChild(pid: number): Promise<{ code: number; signal: number }>;
+  /** glibc's malloc_trim(0): every free page of every malloc arena back to the kernel; true if there were any. */
+  mallocTrim(): boolean;
 }
 
 const require = createRequire(import.meta.url);
