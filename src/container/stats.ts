@@ -6,7 +6,7 @@ import type { SandboxRecord } from '../store/sandbox-store.js';
 import type { SandboxFilter, Sandboxes } from '../sandbox/sandboxes.js';
 import type { ContainerFilter, Containers } from './containers.js';
 import { cgroupParentPath, containerCgroupsPath } from './cgroups.js';
-import { readCgroup, type CgroupSample } from '../host/cgroupfs.js';
+import { CgroupFiles, readCgroup, type CgroupSample } from '../host/cgroupfs.js';
 import { diskUsage } from '../host/disk-usage.js';
 import { inNetns, netDevOfNetns, netDevOfPid, type InterfaceCounters } from '../host/net-dev.js';
 
@@ -85,6 +85,8 @@ const LAYER_INTERVAL_MS = 10_000;
  * memory.stat costs the kernel a millisecond or more per cgroup.
  */
 const SAMPLE_MAX_AGE_MS = 1000;
+/** Cgroup files no call read for this long are closed (the kubelet asks every 10 s or so). */
+const FILES_IDLE_MS = 60_000;
 
 interface RateState {
   usage: bigint;
@@ -103,6 +105,7 @@ export class Stats {
   private readonly layers = new Map<string, LayerUsage>();
   private readonly unmeasured = new Set<string>();
   private readonly samples = new Map<string, { at: number; sample: Promise<CgroupSample | undefined> }>();
+  private readonly files = new CgroupFiles();
   private timer: NodeJS.Timeout | undefined;
   private walking: Promise<void> | undefined;
 
@@ -117,14 +120,18 @@ export class Stats {
 
   close(): void {
     clearInterval(this.timer);
+    this.files.closeAll();
   }
 
   container(idOrPrefix: string): Promise<ContainerUsage> {
-    return this.ofContainer(this.d.containers.get(idOrPrefix));
+    const c = this.d.containers.get(idOrPrefix);
+    return this.ofContainer(c, this.d.sandboxes.find(c.sandboxId));
   }
 
+  /** Pods are listed once for all containers: a lookup per container cost more than its cgroup reads. */
   containers(f: ContainerFilter): Promise<ContainerUsage[]> {
-    return Promise.all(this.d.containers.list(f).map((c) => this.ofContainer(c)));
+    const pods = new Map(this.d.sandboxes.list().map((s) => [s.id, s]));
+    return Promise.all(this.d.containers.list(f).map((c) => this.ofContainer(c, pods.get(c.sandboxId))));
   }
 
   async pod(idOrPrefix: string): Promise<PodUsage> {
@@ -152,15 +159,11 @@ export class Stats {
     return { timestamp: timestamp === '0' ? nowNs() : timestamp, mountpoint: this.d.mountpoint, usedBytes, inodesUsed };
   }
 
-  private cgroupOf(c: ContainerRecord): string {
-    const pod = this.d.sandboxes.find(c.sandboxId);
-    return containerCgroupsPath(pod ? this.d.sandboxes.cgroupParent(pod) : '', c.id);
-  }
-
-  private async ofContainer(c: ContainerRecord): Promise<ContainerUsage> {
+  /** `pod` is the container's pod, undefined if it is gone. */
+  private async ofContainer(c: ContainerRecord, pod: SandboxRecord | undefined): Promise<ContainerUsage> {
     const u: ContainerUsage = { container: c, writableLayer: this.layer(c) };
     if (c.state !== 'RUNNING') return u;
-    const sample = await this.sample(this.cgroupOf(c));
+    const sample = await this.sample(containerCgroupsPath(pod ? this.d.sandboxes.cgroupParent(pod) : '', c.id));
     return sample ? { ...u, ...this.fromSample(c.id, sample) } : u;
   }
 
@@ -237,7 +240,7 @@ export class Stats {
     const now = Date.now();
     const cached = this.samples.get(path);
     if (cached && now - cached.at < SAMPLE_MAX_AGE_MS) return cached.sample;
-    const sample = readCgroup(path);
+    const sample = readCgroup(path, undefined, this.files);
     this.samples.set(path, { at: now, sample });
     return sample;
   }
@@ -245,12 +248,13 @@ export class Stats {
   /** Drops what is kept of containers and pods that are gone. */
   private prune(containers: Set<string>, pods: Set<string>): void {
     for (const [path, { at }] of this.samples) if (Date.now() - at > SAMPLE_MAX_AGE_MS) this.samples.delete(path);
+    this.files.closeIdle(FILES_IDLE_MS);
     for (const id of this.layers.keys()) if (!containers.has(id)) this.layers.delete(id);
     for (const id of this.rates.keys()) if (!(id.startsWith('pod:') ? pods.has(id.slice(4)) : containers.has(id))) this.rates.delete(id);
   }
 
   private async ofPod(s: SandboxRecord, records: ContainerRecord[]): Promise<PodUsage> {
-    const containers = await Promise.all(records.map((c) => this.ofContainer(c)));
+    const containers = await Promise.all(records.map((c) => this.ofContainer(c, s)));
     const u: PodUsage = { sandbox: s, containers };
     if (s.state !== 'READY') return u;
     const parent = this.d.sandboxes.cgroupParent(s);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, rmdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nowNs } from '../ids.js';
@@ -89,6 +89,81 @@ async function readText(file: string): Promise<string | undefined> {
   }
 }
 
+/** Reads through CgroupFiles run on the event loop this long at most before other work gets a turn. */
+const SLICE_MS = 4;
+
+/**
+ * Cgroup files held open and read again with one pread each (from offset 0
+ * the kernel writes the file anew), on the event loop: a figure is then one
+ * system call, where readFile makes an open, a stat, reads and a close, each
+ * a thread-pool round trip. Measured on the loaded 2-core VM: a v1
+ * memory.stat pread takes ~30 us, the small files ~4 us, while 43
+ * memory.stat read at once through the thread pool took 17-82 ms.
+ * A file of a removed cgroup fails to read and is closed then; files not
+ * read for a while are closed by closeIdle.
+ */
+export class CgroupFiles {
+  private readonly held = new Map<string, { fd: number; usedAt: number }>();
+  // Larger than any cgroup file these are (v1 memory.stat is ~1.5 KiB).
+  private readonly buf = Buffer.alloc(64 * 1024);
+  private sliceStart = 0;
+  private turn: Promise<void> | undefined;
+
+  /** Resolves when reads may go on: after SLICE_MS of them, once the event loop has had a turn. */
+  async slice(): Promise<void> {
+    while (performance.now() - this.sliceStart > SLICE_MS) {
+      this.turn ??= new Promise<void>((resolve) =>
+        setImmediate(() => {
+          this.turn = undefined;
+          this.sliceStart = performance.now();
+          resolve();
+        }),
+      );
+      await this.turn;
+    }
+  }
+
+  /**
+   * The file's text, or undefined if it cannot be read (no such file, or its
+   * cgroup is gone). A held file that fails is opened again once: its cgroup
+   * may have been removed and made again under the same path.
+   */
+  read(file: string, retry = true): string | undefined {
+    let h = this.held.get(file);
+    const fresh = !h;
+    if (!h) {
+      try {
+        h = { fd: openSync(file, 'r'), usedAt: 0 };
+      } catch {
+        return undefined;
+      }
+      this.held.set(file, h);
+    }
+    h.usedAt = Date.now();
+    try {
+      return this.buf.toString('utf8', 0, readSync(h.fd, this.buf, 0, this.buf.length, 0));
+    } catch {
+      closeSync(h.fd);
+      this.held.delete(file);
+      return !fresh && retry ? this.read(file, false) : undefined;
+    }
+  }
+
+  /** Closes the files no call has read for `ms`. */
+  closeIdle(ms: number): void {
+    const before = Date.now() - ms;
+    for (const [file, h] of this.held)
+      if (h.usedAt < before) {
+        closeSync(h.fd);
+        this.held.delete(file);
+      }
+  }
+
+  closeAll(): void {
+    this.closeIdle(-Infinity);
+  }
+}
+
 function toNumber(t: string | undefined): number | undefined {
   const v = t?.trim();
   if (v === undefined || v === '' || v === 'max') return undefined;
@@ -123,17 +198,21 @@ function readAll(files: string[]): Promise<(string | undefined)[]> {
  * Reads a cgroup's CPU, memory, swap and pids figures from its files (a
  * handful of small reads, no walk): cpuacct/memory/pids hierarchies on
  * cgroup v1, the unified one on v2. Undefined when the cgroup is gone.
+ * With `files`, through files held open (see CgroupFiles).
  */
-export async function readCgroup(path: string, root = CGROUP_ROOT): Promise<CgroupSample | undefined> {
+export async function readCgroup(path: string, root = CGROUP_ROOT, files?: CgroupFiles): Promise<CgroupSample | undefined> {
+  await files?.slice();
   const timestampNs = BigInt(nowNs());
   const monotonicNs = process.hrtime.bigint();
+  const readFiles = async (names: string[]) => (files ? names.map((f) => files.read(f)) : readAll(names));
   if (isV2(root)) {
     const dir = join(root, path);
-    if (!existsSync(dir)) return undefined;
+    if (!files && !existsSync(dir)) return undefined;
     const f = (name: string) => join(dir, name);
-    const [cpuStat, current, stat, max, swapCurrent, swapMax, pids] = await readAll(
+    const [cpuStat, current, stat, max, swapCurrent, swapMax, pids] = await readFiles(
       ['cpu.stat', 'memory.current', 'memory.stat', 'memory.max', 'memory.swap.current', 'memory.swap.max', 'pids.current'].map(f),
     );
+    if (cpuStat === undefined && current === undefined) return undefined;
     const sample: CgroupSample = { timestampNs, monotonicNs, pids: toNumber(pids) };
     const cpu = keyed(cpuStat);
     if (cpu.has('usage_usec')) sample.cpuUsageNs = BigInt(cpu.get('usage_usec')!) * 1000n;
@@ -155,14 +234,15 @@ export async function readCgroup(path: string, root = CGROUP_ROOT): Promise<Cgro
   }
   const memDir = join(root, 'memory', path);
   const cpuDir = join(root, 'cpuacct', path);
-  if (!existsSync(memDir) && !existsSync(cpuDir)) return undefined;
-  const [cpuUsage, usageText, stat, memswText, pids] = await readAll([
+  if (!files && !existsSync(memDir) && !existsSync(cpuDir)) return undefined;
+  const [cpuUsage, usageText, stat, memswText, pids] = await readFiles([
     join(cpuDir, 'cpuacct.usage'),
     join(memDir, 'memory.usage_in_bytes'),
     join(memDir, 'memory.stat'),
     join(memDir, 'memory.memsw.usage_in_bytes'),
     join(root, 'pids', path, 'pids.current'),
   ]);
+  if (cpuUsage === undefined && usageText === undefined) return undefined;
   const sample: CgroupSample = { timestampNs, monotonicNs, pids: toNumber(pids) };
   const cpu = cpuUsage?.trim();
   if (cpu && /^\d+$/.test(cpu)) sample.cpuUsageNs = BigInt(cpu);

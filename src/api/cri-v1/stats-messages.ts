@@ -15,7 +15,9 @@ import { idFilter, stringMap } from '../validate.js';
 /** The interface the kubelet takes for the pod's own (CNI names it so). */
 const DEFAULT_INTERFACE = 'eth0';
 
-const u64 = (n: number | bigint | undefined) => (n === undefined ? undefined : { value: n.toString() });
+/** A number where it is exact: the encoder turns a decimal string into a 64-bit value at several times the cost. */
+const u64 = (n: number | bigint | undefined) =>
+  n === undefined ? undefined : { value: typeof n === 'number' ? n : n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString() };
 
 function cpu(c: CpuUsage | undefined): V1Cpu | undefined {
   return c && { timestamp: c.timestamp, usage_core_nano_seconds: u64(c.usageCoreNanoSeconds), usage_nano_cores: u64(c.usageNanoCores) };
