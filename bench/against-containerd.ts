@@ -436,7 +436,13 @@ const ANON_START = 'daemon anonymous RSS idle, after start and image pull';
 const RSS_AFTER = 'daemon RSS idle, after the run';
 const rssCreep = (lifecycles: number) => `daemon RSS idle, after ${lifecycles} more pod lifecycles`;
 const anonCreep = (lifecycles: number) => `daemon anonymous RSS idle, after ${lifecycles} more pod lifecycles`;
-const listSteps = (pods: number) => [`ListContainers, ${pods} pods`, `ListPodSandbox, ${pods} pods`] as const;
+const listSteps = (pods: number) => [`ListContainers, ${pods} pods`, `ListPodSandbox, ${pods} pods`, `ListContainerStats, ${pods} running containers`] as const;
+/**
+ * berthd answers a cgroup's stats from a reading up to a second old (the
+ * kubelet asks for container and pod stats together); calls this far apart
+ * measure fresh readings, as containerd makes at every call.
+ */
+const STATS_SPACING_MS = 1100;
 const rssBusy = (pods: number) => `daemon RSS with ${pods} pods`;
 
 /** Per runtime, each kind of helper process and the RSS of each of them. */
@@ -519,18 +525,25 @@ async function listPhase(sides: [Side, Side], image: string, o: AgainstOptions, 
       await rt(s, 'StartContainer', { container_id: await createContainer(s, pod, image, o) });
     });
   }
-  const [listCtr, listPod] = listSteps(o.listPods);
+  const [listCtr, listPod, listStats] = listSteps(o.listPods);
+  const timedList = async (s: Side, i: number, method: string, step: string) => {
+    const t0 = now();
+    const r = await rt<{ containers?: unknown[]; items?: unknown[]; stats?: unknown[] }>(s, method, {});
+    const t = now() - t0;
+    const count = (r.containers ?? r.items ?? r.stats ?? []).length;
+    if (count !== o.listPods) throw new Error(`${s.name}: ${method} listed ${count}, not ${o.listPods}`);
+    if (i >= WARMUP) record(samples, s, step, t);
+  };
   for (let i = 0; i < WARMUP + o.n; i++) {
     await inTurn(i, sides, async (s) => {
-      for (const [method, step] of [['ListContainers', listCtr], ['ListPodSandbox', listPod]] as const) {
-        const t0 = now();
-        const r = await rt<{ containers?: unknown[]; items?: unknown[] }>(s, method, {});
-        const t = now() - t0;
-        const count = (r.containers ?? r.items ?? []).length;
-        if (count !== o.listPods) throw new Error(`${s.name}: ${method} listed ${count}, not ${o.listPods}`);
-        if (i >= WARMUP) record(samples, s, step, t);
-      }
+      await timedList(s, i, 'ListContainers', listCtr);
+      await timedList(s, i, 'ListPodSandbox', listPod);
     });
+  }
+  progress(`ListContainerStats, ${STATS_SPACING_MS} ms apart...`);
+  for (let i = 0; i < WARMUP + o.n; i++) {
+    await sleep(STATS_SPACING_MS);
+    await inTurn(i, sides, (s) => timedList(s, i, 'ListContainerStats', listStats));
   }
   for (const s of sides) samples[s.name][rssBusy(o.listPods)] = await steadyRss(s.proc.pid!);
   progress('removing them...');
