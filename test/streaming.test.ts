@@ -620,6 +620,47 @@ describe('streaming: exec, attach, port-forward over SPDY and WebSocket', () => 
     assert.ok(grown < 64 * 1024 * 1024, `berthd grew by ${grown} bytes`);
   });
 
+  test('port-forward: a pod server that does not read holds the client back (WebSocket), berthd stays bounded', async () => {
+    const id = (
+      await v1rt<{ container_id: string }>(f.d, 'CreateContainer', {
+        pod_sandbox_id: pod,
+        // Each connection is handed to a sleep that never reads it.
+        config: { metadata: { name: 'sink' }, image: { image: f.image }, command: ['nc', '-ll', '-p', '9001', '-e', 'sleep', '1000'] },
+      })
+    ).container_id;
+    await v1rt(f.d, 'StartContainer', { container_id: id });
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !(await execSync(['netstat', '-ltn'])).includes(':9001 ')) await new Promise((res) => setTimeout(res, 100));
+    const before = berthdRss();
+    const url = (await v1rt<{ url: string }>(f.d, 'PortForward', { pod_sandbox_id: pod, port: [9001] })).url;
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}?port=9001`, ['v4.channel.k8s.io']);
+    ws.on('error', () => undefined);
+    let error = '';
+    ws.on('message', (m: Buffer) => {
+      if (m[0] === 1 && m.length > 3) error += m.subarray(1).toString();
+    });
+    await new Promise((res) => ws.once('open', res));
+    const chunk = Buffer.concat([Buffer.from([0]), Buffer.alloc(256 * 1024)]);
+    let queued = 0;
+    const pump = setInterval(() => {
+      while (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < 4 * 1024 * 1024) {
+        ws.send(chunk);
+        queued += chunk.length;
+      }
+    }, 10);
+    const sent = () => queued - ws.bufferedAmount;
+    const moving = await settles(sent);
+    const taken = sent();
+    const grown = berthdRss() - before;
+    clearInterval(pump);
+    ws.terminate();
+    await v1rt(f.d, 'StopContainer', { container_id: id, timeout: 0 });
+    assert.equal(error, '', 'the port was reached');
+    assert.ok(!moving, 'the client was held back');
+    assert.ok(taken < 64 * 1024 * 1024, `the session took ${taken} bytes`);
+    assert.ok(grown < 64 * 1024 * 1024, `berthd grew by ${grown} bytes`);
+  });
+
   test('port-forward reaches a server listening only on the pod IPv6 loopback (::1): localhost is tried as IPv4, then IPv6', async (t) => {
     // The pod's loopback has ::1 when the host has IPv6 on (the containers share the pod's network namespace).
     if (!/^0{31}1 /m.test(await execSync(['cat', '/proc/net/if_inet6']))) return t.skip('IPv6 is off on this host: the pod loopback has no ::1');
