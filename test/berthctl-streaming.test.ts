@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { get } from 'node:http';
+import { Writable } from 'node:stream';
 import * as pty from 'node-pty';
 import { PodFixture } from './helpers/pod.js';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { BERTHCTL, berthctl } from './helpers/daemon.js';
 import { DESCRIPTORS, DESCRIPTOR_SOURCES } from '../src/api/gen/descriptors.js';
+import { refreshEvery } from '../src/cli/watch.js';
 import { v1rt } from './helpers/v1.js';
 import { busyboxLayer, buildImage, layerTar, pushImage } from './helpers/images.js';
 
@@ -61,6 +63,27 @@ test('berthctl descriptors: src/api/gen/descriptors.ts is what the .proto files 
   for (const [name, file] of Object.entries(DESCRIPTOR_SOURCES)) {
     const parsed = new protobuf.Root().loadSync(fileURLToPath(new URL(`../../${file}`, import.meta.url)), { keepCase: true }).toJSON();
     assert.deepEqual(JSON.parse(DESCRIPTORS[name as keyof typeof DESCRIPTORS]), JSON.parse(JSON.stringify(parsed)), `${file} changed: run npm run gen:proto`);
+  }
+});
+
+test('berthctl --watch refresh: frames in place on a terminal, one after another otherwise, until stopped', async () => {
+  for (const isTTY of [true, false]) {
+    const writes: string[] = [];
+    const out = Object.assign(new Writable({ write: (c: Buffer, _e, cb) => (writes.push(c.toString()), cb()) }), { isTTY });
+    const ac = new AbortController();
+    let n = 0;
+    await refreshEvery(
+      async () => {
+        if (++n === 3) ac.abort();
+        return `ID  STATE\nc${n}  Running\n`;
+      },
+      out,
+      10,
+      ac.signal,
+    );
+    assert.equal(n, 3);
+    if (isTTY) assert.deepEqual(writes, [1, 2].map((i) => `\x1b[HID  STATE\x1b[K\nc${i}  Running\x1b[K\n\x1b[J`));
+    else assert.deepEqual(writes, ['ID  STATE\nc1  Running\n', '\nID  STATE\nc2  Running\n']);
   }
 });
 
