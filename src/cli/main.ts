@@ -4,7 +4,6 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type * as grpc from '@grpc/grpc-js';
 import { connectClients, DEFAULT_ENDPOINT, type Clients } from './client.js';
 import { seedCri, v1Cri, type ContainerRow, type ContainerState, type Cri, type PodRow, type PodState } from './cri.js';
-import { readMessageFile } from './config-file.js';
 import { table, ago, bytes, shortId, goTime } from './format.js';
 import { emit, parsedInfo, protoJson, readableContainerStatus, readablePodStatus, UsageError, type StatusFormat } from './output.js';
 import { watchPull } from './pull-progress.js';
@@ -108,9 +107,9 @@ function needsTemplate(o: { output: string; template?: string }): void {
   if (o.output === "go-template" && o.template === undefined) throw new UsageError('-o go-template needs --template, e.g. --template "{{.status.id}}"');
 }
 
-function listEmit(format: ListFormat, doc: unknown): boolean {
+async function listEmit(format: ListFormat, doc: unknown): Promise<boolean> {
   if (format === 'table') return false;
-  emit(doc, format);
+  await emit(doc, format);
   return true;
 }
 
@@ -144,7 +143,7 @@ program
   .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
   .action(async (o: { output: ListFormat }) => {
     const v = await cri().version();
-    if (listEmit(o.output, protoJson(v))) return;
+    if (await listEmit(o.output, protoJson(v))) return;
     process.stdout.write(
       `Version:  ${v.version}\nRuntimeName:  ${v.runtime_name}\nRuntimeVersion:  ${v.runtime_version}\nRuntimeApiVersion:  ${v.runtime_api_version}\n`,
     );
@@ -158,13 +157,15 @@ program
   .action(async (o: { output: Exclude<StatusFormat, 'table'>; template?: string }) => {
     needsTemplate(o);
     const st = await v1().status();
-    emit({ status: protoJson(st.status), ...parsedInfo(st.info) }, o.output, o.template);
+    await emit({ status: protoJson(st.status), ...parsedInfo(st.info) }, o.output, o.template);
   });
 
 // ---- pod sandboxes
 
-const podConfig = (file: string) => readMessageFile<object>(file, 'PodSandboxConfig', seed() ? 'seed' : 'v1');
-const containerConfig = (file: string) => readMessageFile<object>(file, 'ContainerConfig', seed() ? 'seed' : 'v1');
+// The checker loads the .proto (proto-loader, protobufjs) only for the commands that read a config.
+const readConfig = async (file: string, type: string) => (await import('./config-file.js')).readMessageFile<object>(file, type, seed() ? 'seed' : 'v1');
+const podConfig = (file: string) => readConfig(file, 'PodSandboxConfig');
+const containerConfig = (file: string) => readConfig(file, 'ContainerConfig');
 
 program
   .command('runp')
@@ -172,7 +173,7 @@ program
   .option('--runtime <handler>', 'runtime handler (CRI v1 runtime_handler)')
   .argument('<pod-config>', 'pod-config.[json|yaml]')
   .action(async (file: string, o: { runtime?: string }) => {
-    const config = podConfig(file);
+    const config = await podConfig(file);
     process.stdout.write((await cri().runPod(config, o.runtime)) + '\n');
   });
 
@@ -249,7 +250,7 @@ program
     return eachId('inspectp', ids, async (id) => {
       const { status, info } = await cri().podStatus(id, !o.quiet);
       if (o.output === 'table') return void process.stdout.write(podTable(status as Record<string, unknown>));
-      emit({ status: readablePodStatus(status), ...parsedInfo(info) }, o.output, o.template);
+      await emit({ status: readablePodStatus(status), ...parsedInfo(info) }, o.output, o.template);
     });
   });
 
@@ -292,7 +293,7 @@ program
       const keep = new Set(newest(rows.filter((p) => (!o.name || o.name.test(p.name)) && (!o.namespace || o.namespace.test(p.namespace))), o).map((p) => p.id));
       const pods = rows.filter((p) => keep.has(p.id));
       const order = newest(pods, {}).map((p) => p.id);
-      if (listEmit(o.output, { items: order.map((id) => protoJson(raw[rows.findIndex((r) => r.id === id)])) })) return;
+      if (await listEmit(o.output, { items: order.map((id) => protoJson(raw[rows.findIndex((r) => r.id === id)])) })) return;
       const sorted = order.map((id) => pods.find((p) => p.id === id)!);
       if (o.quiet) return void process.stdout.write(sorted.map((p) => p.id + '\n').join(''));
       if (o.verbose) return void process.stdout.write(sorted.map(podVerbose).join(''));
@@ -333,8 +334,8 @@ program
   .argument('<container-config>', 'container-config.[json|yaml]: a ContainerConfig')
   .argument('<pod-config>', 'pod-config.[json|yaml]: the PodSandboxConfig the pod was created with')
   .action(async (podId: string, ctrFile: string, podFile: string) => {
-    const config = containerConfig(ctrFile);
-    const pod = podConfig(podFile);
+    const config = await containerConfig(ctrFile);
+    const pod = await podConfig(podFile);
     process.stdout.write((await cri().createContainer(podId, config, pod)) + '\n');
   });
 
@@ -348,8 +349,8 @@ program
   .option('--with-pull', 'pull the image even if it is there')
   .action(async (ctrFile: string, podFile: string, o: { runtime?: string; pull: boolean; withPull?: boolean }) => {
     if (!o.pull && o.withPull) throw new UsageError('--no-pull and --with-pull contradict each other');
-    const config = containerConfig(ctrFile) as { image?: { image?: string } };
-    const pod = podConfig(podFile);
+    const config = (await containerConfig(ctrFile)) as { image?: { image?: string } };
+    const pod = await podConfig(podFile);
     const image = config.image?.image;
     if (!image) throw new UsageError(`${ctrFile}: image.image is not set`);
     if (o.withPull || (o.pull && !(await cri().imageStatus(image)))) await cri().pull(image, undefined);
@@ -484,7 +485,7 @@ program
         keep = want ? keep.filter((c) => ids.get(c.image) === want.id) : [];
       }
       keep = newest(keep, o);
-      if (listEmit(o.output, { containers: keep.map((c) => protoJson(raw[rows.indexOf(c)])) })) return;
+      if (await listEmit(o.output, { containers: keep.map((c) => protoJson(raw[rows.indexOf(c)])) })) return;
       if (o.quiet) return void process.stdout.write(keep.map((c) => c.id + '\n').join(''));
       if (o.verbose) return void process.stdout.write(keep.map(containerVerbose).join(''));
       const podNames = new Map((await cri().listPods({ labels: {} })).rows.map((p) => [p.id, p.name]));
@@ -543,7 +544,7 @@ program
     return eachId('inspect', ids, async (id) => {
       const st = await cri().containerStatus(id, !o.quiet);
       if (o.output === 'table') return void process.stdout.write(containerTable(st.raw as Record<string, unknown>, st.state, st.exitCode));
-      emit({ status: readableContainerStatus(st.raw), ...parsedInfo(st.info) }, o.output, o.template);
+      await emit({ status: readableContainerStatus(st.raw), ...parsedInfo(st.info) }, o.output, o.template);
     });
   });
 
@@ -613,7 +614,7 @@ program
   .addOption(listOutput())
   .action(async (ref: string | undefined, o: { quiet?: boolean; digests?: boolean; trunc: boolean; verbose?: boolean; output: ListFormat }) => {
     const images = await cri().listImages(ref);
-    if (listEmit(o.output, { images: protoJson(images) })) return;
+    if (await listEmit(o.output, { images: protoJson(images) })) return;
     if (o.quiet) return void process.stdout.write(images.map((i) => i.id + '\n').join(''));
     if (o.verbose)
       return void process.stdout.write(
@@ -649,7 +650,7 @@ program
         return void process.stdout.write(
           [`ID: ${image.id}`, ...image.repo_tags.map((t) => `Tag: ${t}`), ...image.repo_digests.map((d) => `Digest: ${d}`), `Size: ${bytes(image.size)}`].join('\n') + '\n',
         );
-      emit({ status: protoJson(image), ...parsedInfo(info) }, o.output, o.template);
+      await emit({ status: protoJson(image), ...parsedInfo(info) }, o.output, o.template);
     });
   });
 
@@ -661,7 +662,7 @@ program
   .action(async (o: { output: Exclude<StatusFormat, 'table'>; template?: string }) => {
     needsTemplate(o);
     const r = (await v1().imageFsInfo()) as { image_filesystems: unknown[] };
-    for (const fs of r.image_filesystems) emit({ status: protoJson(fs) }, o.output, o.template);
+    for (const fs of r.image_filesystems) await emit({ status: protoJson(fs) }, o.output, o.template);
   });
 
 program

@@ -1,5 +1,3 @@
-import { stringify as toYaml } from 'yaml';
-import { parse as goTemplate } from '@ctrl/golang-template';
 import { rfc3339, ZERO_TIME } from './format.js';
 
 export type StatusFormat = 'json' | 'yaml' | 'go-template' | 'table';
@@ -50,11 +48,16 @@ export function parsedInfo(info: Record<string, string> | undefined): Record<str
 }
 
 /** Prints a document as JSON, YAML or through a Go template (a subset: field paths, if, with, range, index). */
-export function emit(doc: unknown, format: Exclude<StatusFormat, 'table'>, template?: string): void {
+// The YAML and template libraries load only for the output that needs them: every berthctl start would pay for them.
+export async function emit(doc: unknown, format: Exclude<StatusFormat, 'table'>, template?: string): Promise<void> {
   if (format === 'json') return void process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
-  if (format === 'yaml') return void process.stdout.write(toYaml(doc, { sortMapEntries: true, indentSeq: false }));
+  if (format === 'yaml') {
+    const { stringify } = await import('yaml');
+    return void process.stdout.write(stringify(doc, { sortMapEntries: true, indentSeq: false }));
+  }
   if (template === undefined) throw new UsageError('-o go-template needs --template, e.g. --template "{{.status.id}}"');
-  process.stdout.write(goTemplate(template, doc as Record<string, unknown>) + '\n');
+  const { parse } = await import('@ctrl/golang-template');
+  process.stdout.write(parse(template, doc as Record<string, unknown>) + '\n');
 }
 
 /** A mistake in the command line: berthctl prints it with the command's usage and sends nothing. */
