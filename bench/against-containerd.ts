@@ -461,15 +461,22 @@ async function lifecyclePhase(sides: [Side, Side], image: string, o: AgainstOpti
 async function creepPhase(sides: [Side, Side], image: string, o: AgainstOptions, samples: Samples): Promise<void> {
   progress(`memory creep: ${o.creep} pod lifecycles on each side...`);
   const every = Math.max(1, Math.round(o.creep / 10));
+  // A failure on one side stops the other, whose lifecycle in flight ends before the cleanup starts.
+  let failure: { err: unknown } | undefined;
   await Promise.all(
     sides.map(async (s) => {
-      for (let i = 0; i < o.creep; i++) {
-        if (interrupted) throw new Error('interrupted');
-        await lifecycle(s, `cr${i}`, image, o);
-        if ((i + 1) % every === 0) progress(`memory creep: ${s.name} ${i + 1}/${o.creep}`);
+      try {
+        for (let i = 0; i < o.creep && !failure; i++) {
+          if (interrupted) throw new Error('interrupted');
+          await lifecycle(s, `cr${i}`, image, o);
+          if ((i + 1) % every === 0) progress(`memory creep: ${s.name} ${i + 1}/${o.creep}`);
+        }
+      } catch (err) {
+        failure ??= { err };
       }
     }),
   );
+  if (failure) throw failure.err;
   await sleep(2000);
   for (const s of sides) {
     const m = await steadyMemory(s.proc.pid!);
