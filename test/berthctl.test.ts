@@ -209,7 +209,7 @@ describe('berthctl', () => {
     const t = await ctl('pods', '--label', 'app=web');
     assert.equal(t.code, 0, t.stderr);
     const [head, ...rows] = t.stdout.trimEnd().split('\n');
-    assert.match(head, /^POD ID {14}CREATED {13}STATE {15}NAME {16}NAMESPACE {11}ATTEMPT {13}RUNTIME$/, 'crictl columns: at least 20 wide');
+    assert.match(head, /^POD ID {14}CREATED {13,}STATE {15}NAME {16}NAMESPACE {11}ATTEMPT {13}RUNTIME$/, 'crictl columns: at least 20 wide');
     assert.equal(rows.length, 1);
     assert.match(rows[0], new RegExp(`^${web.slice(0, 13)}\\s+(\\d+ (seconds|minutes)|About a minute|Less than a second) ago\\s+Ready\\s+web\\s+ns-web\\s+0\\s+\\(default\\)$`));
     assert.equal((await ctl('pods', '-q', '--name', '^oth')).stdout, `${other}\n`, '--name is a regular expression');
@@ -248,7 +248,7 @@ describe('berthctl', () => {
     await waitFor('the exit', async () => (await state(done)).state === 'CONTAINER_EXITED');
     const all = await ctl('ps', '-a', '--pod', web);
     const [head, ...rows] = all.stdout.trimEnd().split('\n');
-    assert.match(head, /^CONTAINER {11}IMAGE\s+CREATED {13}STATE {15}NAME {16}ATTEMPT {13}POD ID {14}POD$/);
+    assert.match(head, /^CONTAINER {11}IMAGE\s+CREATED {13,}STATE {15}NAME {16}ATTEMPT {13}POD ID {14}POD$/);
     const img = f.image.replace(/\./g, '\\.');
     assert.match(rows.join('\n'), new RegExp(`^${done.slice(0, 13)}\\s+${img}\\s+.+ ago\\s+Exited \\(3\\)\\s+psdone\\s+0\\s+${web.slice(0, 13)}\\s+web$`, 'm'));
     assert.match(rows.join('\n'), new RegExp(`^${run.slice(0, 13)}\\s+${img}\\s+.+ ago\\s+Running\\s+psrun\\s+0\\s+${web.slice(0, 13)}\\s+web$`, 'm'));
