@@ -51,16 +51,6 @@ export function unmountRootfs(target: string): void {
   }
 }
 
-/** The same off the event loop: an unmount waits out an RCU grace period, milliseconds on a loaded host. */
-export async function unmountRootfsAsync(target: string): Promise<void> {
-  try {
-    await host.umount2Async(target, MNT_DETACH);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EINVAL' && code !== 'ENOENT') throw err;
-  }
-}
-
 export function removeDirs(...dirs: string[]): void {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }

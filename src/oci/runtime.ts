@@ -1,6 +1,5 @@
 import * as pty from 'node-pty';
-import { constants, openSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { constants, openSync, readFileSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { basename, join } from 'node:path';
@@ -245,7 +244,7 @@ export class OciRuntime {
     }
     const got = await readToEnd(fd, this.s.createTimeoutMs ?? 60_000, `start ${id}`);
     if (!got.length) throw internal(`start ${id}: the container's process ended before it was started`);
-    await rm(fifo, { force: true });
+    rmSync(fifo, { force: true });
   }
 
   /**
@@ -275,7 +274,7 @@ export class OciRuntime {
     if (this.isRunc && cgroupsPath) {
       const left = await killAndRemoveCgroup(cgroupsPath);
       if (left.length) throw internal(`delete ${id}: cgroups ${left.join(', ')} could not be removed`);
-      await rm(join(this.root, id), { recursive: true, force: true });
+      rmSync(join(this.root, id), { recursive: true, force: true });
       return;
     }
     const r = await execFile(this.s.runtime, [`--root=${this.root}`, 'delete', '--force', id], { timeoutMs: 60_000 });
