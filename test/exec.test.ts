@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { PodFixture } from './helpers/pod.js';
 import { BERTHCTL } from './helpers/daemon.js';
 import { rssMiB } from '../bench/lib.js';
+import { killSession } from '../src/container/exec.js';
 
 interface ExecResult {
   stdout: Buffer;
@@ -169,5 +170,38 @@ describe('exec', () => {
     const noStdin = await run([ctr, 'echo', 'plain'], 'ignored');
     assert.equal(noStdin.out, 'plain\n');
     assert.equal(noStdin.code, 0);
+  });
+});
+
+describe('exec kill order', () => {
+  test('a kill asked for before runc has written the pid file waits for it, then kills the process, not runc', async () => {
+    const calls: string[] = [];
+    let finish!: () => void;
+    const exited = new Promise<void>((r) => (finish = r));
+    let pidFileAfter = 5;
+    killSession(
+      () => {
+        calls.push('process?');
+        return --pidFileAfter <= 0;
+      },
+      () => calls.push('runc'),
+      exited,
+      1000,
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(calls.filter((c) => c === 'process?').length, 5, 'tried until the pid file was there');
+    assert.ok(!calls.includes('runc'), 'runc is left to reap the process it ran');
+    finish();
+  });
+
+  test('runc is killed when the process never starts within the grace time, and after it when it outlives the process', async () => {
+    const calls: string[] = [];
+    killSession(() => false, () => calls.push('runc'), new Promise(() => undefined), 100);
+    await new Promise((r) => setTimeout(r, 250));
+    assert.deepEqual(calls, ['runc']);
+    const late: string[] = [];
+    killSession(() => true, () => late.push('runc'), new Promise(() => undefined), 100);
+    await new Promise((r) => setTimeout(r, 250));
+    assert.deepEqual(late, ['runc']);
   });
 });

@@ -127,13 +127,25 @@ function closed(s: Socket): Promise<void> {
  * runc exec is the child subreaper of what it runs: with the process killed
  * first, runc reaps it and exits. Killed together, the process would stay
  * a zombie in the container until the host's init reaps it, still there
- * for a `pgrep` right after. runc goes as well if it outlives the process,
- * or at once if the process never started.
+ * for a `pgrep` right after. runc writes the pid file only once the process
+ * runs, so a kill asked for before then (a one-second ExecSync timeout on
+ * a loaded host) waits for it: killing runc alone would leave the process
+ * running in the container. runc goes as well if it outlives the process,
+ * or if the process has not started within the grace time.
  */
-function killSession(killProcess: () => boolean, killRunc: () => void, exited: Promise<unknown>): void {
-  if (!killProcess()) return killRunc();
-  const timer = setTimeout(killRunc, RUNC_GRACE_MS);
-  void exited.finally(() => clearTimeout(timer));
+export function killSession(killProcess: () => boolean, killRunc: () => void, exited: Promise<unknown>, graceMs = RUNC_GRACE_MS): void {
+  let over = false;
+  void exited.finally(() => (over = true));
+  const giveUpAt = Date.now() + graceMs;
+  const attempt = () => {
+    if (over) return;
+    if (killProcess()) {
+      const timer = setTimeout(killRunc, graceMs);
+      void exited.finally(() => clearTimeout(timer));
+    } else if (Date.now() >= giveUpAt) killRunc();
+    else setTimeout(attempt, 10);
+  };
+  attempt();
 }
 
 /**
