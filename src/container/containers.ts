@@ -525,6 +525,7 @@ export class Containers {
       await this.rt(rec).kill(id, rec.stopSignal, false, target).catch(() => undefined);
       if (await this.waitExit(id, timeoutSec * 1000)) {
         this.recordExit(id);
+        await this.releaseRuntime(rec);
         return;
       }
     }
@@ -532,6 +533,24 @@ export class Containers {
     if (!(await this.waitExit(id, KILL_WAIT_MS)) && (await this.rt(rec).state(id))?.status === 'running')
       throw internal(`container ${id} did not die within ${KILL_WAIT_MS} ms of SIGKILL`);
     this.recordExit(id);
+    await this.releaseRuntime(rec);
+  }
+
+  /**
+   * Once a stop has recorded the exit, what the runtime holds of the
+   * container goes (as containerd deletes the task at exit): its cgroups,
+   * runc's state and the root's mount. Nothing reads them for an EXITED
+   * container (stats read cgroups of RUNNING ones only; the writable layer
+   * is the upper dir), and remove, which does the same again, is left a few
+   * system calls. A failure here is left to remove.
+   */
+  private async releaseRuntime(rec: ContainerRecord): Promise<void> {
+    try {
+      await this.rt(rec).delete(rec.id, this.bundleFacts(rec).cgroupsPath);
+      unmountRootfs(join(rec.bundle, 'rootfs'));
+    } catch (err) {
+      this.d.log.warn({ container: rec.id, err: (err as Error).message }, 'releasing a stopped container\'s runtime state failed; remove will retry');
+    }
   }
 
   /** Force-removes: kill, runtime delete, unmount, files, row. Gone already: nothing to do. */
