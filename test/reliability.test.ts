@@ -174,12 +174,18 @@ describe('reliability', () => {
       const pod = await f.pod('hit');
       const ctr = await f.run(pod, { metadata: { name: 'c' }, command: ['sleep', '1000'] });
       const bundle = join(f.d.state, 'containers', ctr);
+      const listed = async () => (await f.d.rt<{ containers: { id: string; state?: string }[] }>('ListContainers', {})).containers.find((c) => c.id === ctr)?.state;
+      // Seen RUNNING first: berthd then holds conmon open, and must notice its death through that too.
+      assert.equal(await listed(), 'RUNNING');
+      assert.equal((await f.status(ctr)).state, 'RUNNING');
       process.kill(Number(readFileSync(join(bundle, 'conmon.pid'), 'utf8')), 'SIGKILL');
       await new Promise((r) => setTimeout(r, 200));
       assert.equal((await f.status(ctr)).state, 'RUNNING', 'the container itself still runs, and berth says so');
+      assert.equal(await listed(), 'RUNNING', 'and so does a List');
       const pid = Number(readFileSync(join(bundle, 'pidfile'), 'utf8'));
       process.kill(pid, 'SIGKILL');
       await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await listed(), 'EXITED', 'with conmon gone, a List sees the exit');
       assert.equal((await f.status(ctr)).state, 'EXITED', 'with conmon gone, the exit is still seen');
       spawnSync('umount', ['-l', join(f.d.state, 'sandboxes', pod, 'net')]);
       await f.d.rt('StopPodSandbox', { pod_sandbox_id: pod });
