@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PodFixture } from './helpers/pod.js';
@@ -398,22 +398,11 @@ describe('berthctl', () => {
     await f.d.img('PullImage', { image: { image: f.image } });
   });
 
-  test('events and stats still answer (smoke)', async () => {
+  test('stats still answers with its columns (smoke; stats.test.ts checks the figures and events)', async () => {
     const id = await createStart(web, 'statted', 'sleep 1000');
     const st = await ctl('stats', '-s', '1', id);
     assert.equal(st.code, 0, st.stderr);
     assert.match(st.stdout, new RegExp(`^CONTAINER\\s+NAME\\s+CPU %\\s+MEM\\s+DISK\\s+INODES\n${id.slice(0, 13)}\\s+statted\\s`));
-    const ev = spawn(process.execPath, [BERTHCTL, '-r', f.d.socket, 'events'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    ev.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    try {
-      await waitFor('events to flow', async () => {
-        await ctl('stop', '-t', '0', id);
-        return out.includes(id.slice(0, 13));
-      });
-    } finally {
-      ev.kill();
-    }
-    assert.equal((await ctl('rm', id)).code, 0);
+    assert.equal((await ctl('rm', '-f', id)).code, 0);
   });
 });
