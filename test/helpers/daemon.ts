@@ -57,7 +57,8 @@ export class TestDaemon {
     this.proc.on('exit', (code) => this.exitedResolve(code));
   }
 
-  async waitReady(timeoutMs = 15_000): Promise<void> {
+  /** A berthd that does not come up is killed: left running, it would keep the test runner alive. */
+  async waitReady(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let exited = false;
     void this.exited.then(() => (exited = true));
@@ -69,7 +70,9 @@ export class TestDaemon {
       }
       await new Promise((r) => setTimeout(r, 20));
     }
-    throw new Error(`berthd did not come up: ${this.stderr}`);
+    this.proc.kill('SIGKILL');
+    await this.exited;
+    throw new Error(`berthd did not come up in ${timeoutMs} ms: ${this.stderr}`);
   }
 
   rt<Res>(method: string, req: object): Promise<Res> {
