@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -374,6 +374,20 @@ describe('containers', () => {
     assert.equal((await f.status(id)).state, 'RUNNING');
     await f.d.rt('RemoveContainer', { container_id: id });
     assert.equal(readdirSync(layersDir).length, before, 'and goes with it');
+  });
+
+  test('a remove whose image sweep fails still removes the container and says so only in the log', async () => {
+    const blobs = join(f.d.root, 'content', 'blobs', 'sha256');
+    const id = await f.run(pod, { metadata: { name: 'sweep' }, command: ['true'] });
+    await f.waitExited(id);
+    renameSync(blobs, `${blobs}.aside`);
+    try {
+      await f.d.rt('RemoveContainer', { container_id: id });
+    } finally {
+      renameSync(`${blobs}.aside`, blobs);
+    }
+    const { containers } = await f.d.rt<{ containers: { id: string }[] }>('ListContainers', {});
+    assert.ok(!containers.some((c) => c.id === id));
   });
 
   test('berthctl create, start, ps, inspect, logs, stop, rm', async () => {

@@ -577,7 +577,12 @@ export class Containers {
     this.facts.delete(id);
     this.emit(rec, 'DELETED');
     for (const dir of aside) this.discard(dir);
-    this.d.onLayersReleased?.();
+    // The container is gone by now: a sweep that fails is the next one's to finish, not this remove's error.
+    try {
+      this.d.onLayersReleased?.();
+    } catch (err) {
+      this.d.log.warn({ container: id, err: (err as Error).message }, 'image garbage collection after a remove failed');
+    }
     this.d.log.info({ container: id }, 'container removed');
   }
 
