@@ -38,13 +38,22 @@ export class PodFixture {
   static async start(subnet: string, opts: DaemonOptions = {}, imageConfig: Record<string, unknown> = {}): Promise<PodFixture> {
     const reg = await startRegistry('none');
     const net = testNetwork(subnet);
-    const d = await startDaemon({ ...opts, args: [...net.args, ...(opts.args ?? [])] });
-    const f = new PodFixture(reg, net, d);
-    await pushImage(reg, 'test/busybox', '1', buildImage({ layers: [{ tar: await busyboxLayer() }], config: imageConfig }));
-    f.image = `${reg.host}/test/busybox:1`;
-    await d.img('PullImage', { image: { image: f.image } });
-    f.logDir = mkdtempSync(join(tmpdir(), 'berth-podlogs-'));
-    return f;
+    let d: TestDaemon | undefined;
+    // A fixture that fails half-way (berthd slow to start on a loaded host) leaves nothing running.
+    try {
+      d = await startDaemon({ ...opts, args: [...net.args, ...(opts.args ?? [])] });
+      const f = new PodFixture(reg, net, d);
+      await pushImage(reg, 'test/busybox', '1', buildImage({ layers: [{ tar: await busyboxLayer() }], config: imageConfig }));
+      f.image = `${reg.host}/test/busybox:1`;
+      await d.img('PullImage', { image: { image: f.image } });
+      f.logDir = mkdtempSync(join(tmpdir(), 'berth-podlogs-'));
+      return f;
+    } catch (err) {
+      await d?.dispose().catch(() => undefined);
+      net.cleanup();
+      await reg.stop();
+      throw err;
+    }
   }
 
   podConfig(name: string, extra: object = {}) {
