@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PodFixture } from './helpers/pod.js';
@@ -240,6 +240,32 @@ describe('berthctl', () => {
     assert.match(refuse.stderr, /stop it first \(stopp\) or use -f/);
     assert.deepEqual(await ctl('stopp', other), { code: 0, stdout: `Stopped sandbox ${other}\n`, stderr: '' });
     assert.deepEqual(await ctl('rmp', other), { code: 0, stdout: `Removed sandbox ${other}\n`, stderr: '' });
+  });
+
+  test('pods --watch and ps --watch redraw until interrupted; with -o they are usage errors', async () => {
+    for (const cmd of ['pods', 'ps']) {
+      const w = spawn(process.execPath, [BERTHCTL, '-r', f.d.socket, cmd, '--watch', '--name', '^watched'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      w.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((r) => w.on('exit', (code) => r(code)));
+      try {
+        await waitFor(`${cmd} --watch's first frame`, async () => out.includes('NAME'));
+        const pod = cmd === 'pods' ? await runp('watched') : web;
+        if (cmd === 'ps') await createStart(pod, 'watched', 'sleep 1000');
+        await waitFor(`a later frame of ${cmd} --watch to show the new one`, async () => /^\S+\s.*\bwatched\b/m.test(out));
+        assert.ok(out.split('\n').filter((l) => /^(POD ID|CONTAINER)\s/.test(l)).length >= 2, 'several frames');
+        w.kill('SIGINT');
+        assert.equal(await exited, 0, 'an interrupt ends the watch cleanly');
+      } finally {
+        w.kill('SIGKILL');
+      }
+    }
+    const bad = await ctl('ps', '--watch', '-o', 'json');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--watch redraws a table: drop -o/);
+    await ctl('rm', '-f', ...(await ctl('ps', '-q', '--name', '^watched')).stdout.split('\n').filter(Boolean));
+    const pod = (await ctl('pods', '-q', '--name', '^watched')).stdout.trim();
+    await ctl('rmp', '-f', pod);
   });
 
   test('ps: table with CREATED, STATE with the exit code, POD ID and POD; filters; -o json|yaml; inspect', async () => {

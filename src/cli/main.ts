@@ -113,6 +113,18 @@ async function listEmit(format: ListFormat, doc: unknown): Promise<boolean> {
   return true;
 }
 
+/** Prints what `draw` gives, or with --watch redraws it every second until interrupted (tables only). */
+async function printOrWatch(o: { watch?: boolean; output: ListFormat }, draw: () => Promise<string | undefined>): Promise<void> {
+  if (!o.watch) {
+    const text = await draw();
+    if (text !== undefined) process.stdout.write(text);
+    return;
+  }
+  if (o.output !== 'table') throw new UsageError('--watch redraws a table: drop -o');
+  const { refreshEvery } = await import('./watch.js');
+  await refreshEvery(async () => (await draw()) ?? '', process.stdout);
+}
+
 /**
  * Runs `fn` for each id and goes on after a failure, as crictl's rm does:
  * each failure is printed, and the command exits 1 at the end. A daemon that
@@ -274,9 +286,11 @@ program
   .option('--no-trunc', 'full ids')
   .option('-q, --quiet', 'only ids')
   .option('-v, --verbose', 'a block per pod with its labels and annotations')
+  .option('-w, --watch', 'redraw every second until interrupted')
   .addOption(listOutput())
   .action(
     async (o: {
+      watch?: boolean;
       id?: string;
       name?: RegExp;
       namespace?: RegExp;
@@ -288,17 +302,17 @@ program
       quiet?: boolean;
       verbose?: boolean;
       output: ListFormat;
-    }) => {
-      const { rows, raw } = await cri().listPods({ id: o.id, state: o.state, labels: labelPairs(o.label) });
-      const keep = new Set(newest(rows.filter((p) => (!o.name || o.name.test(p.name)) && (!o.namespace || o.namespace.test(p.namespace))), o).map((p) => p.id));
-      const pods = rows.filter((p) => keep.has(p.id));
-      const order = newest(pods, {}).map((p) => p.id);
-      if (await listEmit(o.output, { items: order.map((id) => protoJson(raw[rows.findIndex((r) => r.id === id)])) })) return;
-      const sorted = order.map((id) => pods.find((p) => p.id === id)!);
-      if (o.quiet) return void process.stdout.write(sorted.map((p) => p.id + '\n').join(''));
-      if (o.verbose) return void process.stdout.write(sorted.map(podVerbose).join(''));
-      process.stdout.write(
-        table(
+    }) =>
+      printOrWatch(o, async () => {
+        const { rows, raw } = await cri().listPods({ id: o.id, state: o.state, labels: labelPairs(o.label) });
+        const keep = new Set(newest(rows.filter((p) => (!o.name || o.name.test(p.name)) && (!o.namespace || o.namespace.test(p.namespace))), o).map((p) => p.id));
+        const pods = rows.filter((p) => keep.has(p.id));
+        const order = newest(pods, {}).map((p) => p.id);
+        if (await listEmit(o.output, { items: order.map((id) => protoJson(raw[rows.findIndex((r) => r.id === id)])) })) return undefined;
+        const sorted = order.map((id) => pods.find((p) => p.id === id)!);
+        if (o.quiet) return sorted.map((p) => p.id + '\n').join('');
+        if (o.verbose) return sorted.map(podVerbose).join('');
+        return table(
           ['POD ID', 'CREATED', 'STATE', 'NAME', 'NAMESPACE', 'ATTEMPT', 'RUNTIME'],
           sorted.map((p) => [
             o.trunc ? shortId(p.id) : p.id,
@@ -309,9 +323,8 @@ program
             String(p.attempt),
             p.runtimeHandler || '(default)',
           ]),
-        ),
-      );
-    },
+        );
+      }),
   );
 
 function podVerbose(p: PodRow): string {
@@ -457,9 +470,11 @@ program
   .option('--no-trunc', 'full ids')
   .option('-q, --quiet', 'only ids')
   .option('-v, --verbose', 'a block per container with its labels and annotations')
+  .option('-w, --watch', 'redraw every second until interrupted')
   .addOption(listOutput())
   .action(
     async (o: {
+      watch?: boolean;
       all?: boolean;
       id?: string;
       name?: RegExp;
@@ -473,27 +488,27 @@ program
       quiet?: boolean;
       verbose?: boolean;
       output: ListFormat;
-    }) => {
-      const anyState = o.all || o.latest || o.last !== undefined;
-      const state = o.state ?? (anyState ? undefined : 'RUNNING');
-      const { rows, raw } = await cri().listContainers({ id: o.id, podId: o.pod, state, labels: labelPairs(o.label) });
-      let keep = rows.filter((c) => !o.name || o.name.test(c.name));
-      if (o.image) {
-        const want = await cri().imageStatus(o.image);
-        const ids = new Map<string, string | undefined>();
-        for (const c of keep) if (!ids.has(c.image)) ids.set(c.image, (await cri().imageStatus(c.image))?.id);
-        keep = want ? keep.filter((c) => ids.get(c.image) === want.id) : [];
-      }
-      keep = newest(keep, o);
-      if (await listEmit(o.output, { containers: keep.map((c) => protoJson(raw[rows.indexOf(c)])) })) return;
-      if (o.quiet) return void process.stdout.write(keep.map((c) => c.id + '\n').join(''));
-      if (o.verbose) return void process.stdout.write(keep.map(containerVerbose).join(''));
-      const podNames = new Map((await cri().listPods({ labels: {} })).rows.map((p) => [p.id, p.name]));
-      const states = await Promise.all(
-        keep.map(async (c) => (c.state === 'EXITED' ? `Exited (${await cri().containerStatus(c.id).then((s) => s.exitCode, () => '?')})` : stateText(c.state))),
-      );
-      process.stdout.write(
-        table(
+    }) =>
+      printOrWatch(o, async () => {
+        const anyState = o.all || o.latest || o.last !== undefined;
+        const state = o.state ?? (anyState ? undefined : 'RUNNING');
+        const { rows, raw } = await cri().listContainers({ id: o.id, podId: o.pod, state, labels: labelPairs(o.label) });
+        let keep = rows.filter((c) => !o.name || o.name.test(c.name));
+        if (o.image) {
+          const want = await cri().imageStatus(o.image);
+          const ids = new Map<string, string | undefined>();
+          for (const c of keep) if (!ids.has(c.image)) ids.set(c.image, (await cri().imageStatus(c.image))?.id);
+          keep = want ? keep.filter((c) => ids.get(c.image) === want.id) : [];
+        }
+        keep = newest(keep, o);
+        if (await listEmit(o.output, { containers: keep.map((c) => protoJson(raw[rows.indexOf(c)])) })) return undefined;
+        if (o.quiet) return keep.map((c) => c.id + '\n').join('');
+        if (o.verbose) return keep.map(containerVerbose).join('');
+        const podNames = new Map((await cri().listPods({ labels: {} })).rows.map((p) => [p.id, p.name]));
+        const states = await Promise.all(
+          keep.map(async (c) => (c.state === 'EXITED' ? `Exited (${await cri().containerStatus(c.id).then((s) => s.exitCode, () => '?')})` : stateText(c.state))),
+        );
+        return table(
           ['CONTAINER', 'IMAGE', 'CREATED', 'STATE', 'NAME', 'ATTEMPT', 'POD ID', 'POD'],
           keep.map((c, i) => [
             o.trunc ? shortId(c.id) : c.id,
@@ -505,9 +520,8 @@ program
             o.trunc ? shortId(c.podId) : c.podId,
             c.labels['io.kubernetes.pod.name'] ?? podNames.get(c.podId) ?? 'unknown',
           ]),
-        ),
-      );
-    },
+        );
+      }),
   );
 
 function containerVerbose(c: ContainerRow): string {
