@@ -27,14 +27,7 @@
 #include <sys/types.h>
 #include <sys/xattr.h>
 #include <node_api.h>
-
-#define CHECK(call)                                                                   \
-  do {                                                                                \
-    if ((call) != napi_ok) {                                                          \
-      napi_throw_error(env, NULL, "berth_host: bad arguments");                       \
-      return NULL;                                                                    \
-    }                                                                                 \
-  } while (0)
+#include "napi-util.h"
 
 static const char *errno_name(int e) {
   switch (e) {
@@ -67,12 +60,6 @@ static napi_value throw_errno(napi_env env, const char *what, const char *path) 
   napi_create_error(env, code, message, &error);
   napi_throw(env, error);
   return NULL;
-}
-
-static int get_string(napi_env env, napi_value v, char *buf, size_t size) {
-  size_t len;
-  if (napi_get_value_string_utf8(env, v, buf, size, &len) != napi_ok) return -1;
-  return len + 1 >= size ? -1 : 0;
 }
 
 // mknod(path: string, mode: number, major: number, minor: number): void

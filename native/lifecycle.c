@@ -23,14 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <node_api.h>
-
-#define CHECK(call)                                                                   \
-  do {                                                                                \
-    if ((call) != napi_ok) {                                                          \
-      napi_throw_error(env, NULL, "berth_host: bad arguments");                       \
-      return NULL;                                                                    \
-    }                                                                                 \
-  } while (0)
+#include "napi-util.h"
 
 static napi_value errno_error(napi_env env, int e, const char *what, const char *where) {
   char msg[4400];
@@ -41,12 +34,6 @@ static napi_value errno_error(napi_env env, int e, const char *what, const char 
   napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &message);
   napi_create_error(env, code, message, &error);
   return error;
-}
-
-static int get_string(napi_env env, napi_value v, char *buf, size_t size) {
-  size_t len;
-  if (napi_get_value_string_utf8(env, v, buf, size, &len) != napi_ok) return -1;
-  return len + 1 >= size ? -1 : 0;
 }
 
 struct pin_job {
