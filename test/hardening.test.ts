@@ -254,7 +254,7 @@ describe('a pod is always removable', () => {
         });
       const justUnder = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`k${i}`, 'x'.repeat(60 * 1024)]));
       const { pod_sandbox_id } = await d.rt<{ pod_sandbox_id: string }>('CreatePodSandbox', {
-        config: { metadata: { name: 'fits', namespace: 'test', uid: 'fits' }, labels: justUnder, host_network: true },
+        config: { metadata: { name: 'fits', namespace: 'test', uid: 'fits' }, labels: justUnder, linux: { namespace_options: { host_network: true } } },
       });
       assert.equal((await d.rt<{ items: unknown[] }>('ListPodSandbox', {})).items.length, 1);
       await d.rt('RemovePodSandbox', { pod_sandbox_id });
