@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
 import { alreadyExists } from '../errors.js';
 import type { ContainerSpec } from '../container/spec.js';
-import { DecodedRows, type ListedRows } from './decoded.js';
+import { DecodedRows, ListedRows } from './decoded.js';
 
 /** 'creating' rows are intents: a crash mid-create leaves one for recovery to undo. */
 export type ContainerState = 'creating' | 'CREATED' | 'RUNNING' | 'EXITED';
@@ -47,7 +47,7 @@ interface Row {
 export class ContainerStore {
   private readonly q;
   private readonly decoded = new DecodedRows<ContainerData>();
-  private listed: ListedRows<ContainerRecord> | undefined;
+  private readonly listed = new ListedRows<Row, ContainerRecord>(this.decoded, (row) => this.record(row));
 
   constructor(private readonly db: Db) {
     this.q = {
@@ -112,13 +112,7 @@ export class ContainerStore {
 
   /** Every row, read again only after a write (see ListedRows); each record is the caller's own. */
   list(): ContainerRecord[] {
-    const changes = this.q.changes.get()!;
-    if (this.listed?.changes !== changes) {
-      const rows = this.q.all.all();
-      this.listed = { changes, records: rows.map((r) => this.record(r)) };
-      this.decoded.keepOnly(rows.map((r) => r.id));
-    }
-    return this.listed.records.map((r) => ({ ...r }));
+    return this.listed.list(this.q.changes.get()!, () => this.q.all.all());
   }
 
   inSandbox(sandboxId: string): ContainerRecord[] {

@@ -38,12 +38,26 @@ function deepFreeze<T>(v: T): T {
 }
 
 /**
- * The records of a full read, and the database connection's count of rows
- * written (total_changes()) at that moment. berthd is the only writer (it
- * holds the database exclusively) and writes through this one connection,
- * so while the count is the same, a read would give the same rows.
+ * The records of the last full read, and the database connection's count of
+ * rows written (total_changes()) at that moment. berthd is the only writer
+ * (it holds the database exclusively) and writes through this one
+ * connection, so while the count is the same, a read would give the same rows.
  */
-export interface ListedRows<R> {
-  changes: number;
-  records: R[];
+export class ListedRows<Row extends { id: string }, R extends object> {
+  private last: { changes: number; records: R[] } | undefined;
+
+  constructor(
+    private readonly decoded: DecodedRows<object>,
+    private readonly toRecord: (row: Row) => R,
+  ) {}
+
+  /** Every row, read again only after a write; each record is the caller's own. */
+  list(changes: number, readAll: () => Row[]): R[] {
+    if (this.last?.changes !== changes) {
+      const rows = readAll();
+      this.last = { changes, records: rows.map(this.toRecord) };
+      this.decoded.keepOnly(rows.map((r) => r.id));
+    }
+    return this.last.records.map((r) => ({ ...r }));
+  }
 }

@@ -2,7 +2,7 @@ import type { Db } from './db.js';
 import { alreadyExists } from '../errors.js';
 import type { SandboxSpec } from '../sandbox/spec.js';
 import type { Attachment, ConfList, NetworkState } from '../network/cni.js';
-import { DecodedRows, type ListedRows } from './decoded.js';
+import { DecodedRows, ListedRows } from './decoded.js';
 
 /** 'creating' rows are intents: a crash mid-create leaves one for recovery to undo. */
 export type SandboxState = 'creating' | 'READY' | 'NOTREADY';
@@ -43,7 +43,7 @@ interface Row {
 export class SandboxStore {
   private readonly q;
   private readonly decoded = new DecodedRows<SandboxData>();
-  private listed: ListedRows<SandboxRecord> | undefined;
+  private readonly listed = new ListedRows<Row, SandboxRecord>(this.decoded, (row) => this.record(row));
 
   constructor(db: Db) {
     this.q = {
@@ -103,13 +103,7 @@ export class SandboxStore {
 
   /** Every row, read again only after a write (see ListedRows); each record is the caller's own. */
   list(): SandboxRecord[] {
-    const changes = this.q.changes.get()!;
-    if (this.listed?.changes !== changes) {
-      const rows = this.q.all.all();
-      this.listed = { changes, records: rows.map((r) => this.record(r)) };
-      this.decoded.keepOnly(rows.map((r) => r.id));
-    }
-    return this.listed.records.map((r) => ({ ...r }));
+    return this.listed.list(this.q.changes.get()!, () => this.q.all.all());
   }
 
   idsByPrefix(prefix: string): string[] {
