@@ -1,15 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import WebSocket, { type RawData } from 'ws';
+import { CLOSE_SIGNAL, ERROR, RESIZE, STDERR, STDIN, STDOUT } from '../api/streaming/channels.js';
 
 // The client side of berthd's streaming server over WebSocket, as kubectl
 // speaks it to the kubelet: every message is a channel byte and its data.
 
-const STDIN = 0;
-const STDOUT = 1;
-const STDERR = 2;
-const ERROR = 3;
-const RESIZE = 4;
-const CLOSE_SIGNAL = 255;
 /** What one message carries at most; the server takes up to 4 MiB. */
 const CHUNK = 32 * 1024;
 /** Input queued on the socket before this process stops reading its own. */

@@ -2,6 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { parseTerminalSize, statusMessage, type Outcome } from './remotecommand.js';
 import type { RemoteCommand, TerminalSize } from './types.js';
+import { CLOSE_SIGNAL, ERROR, RESIZE, STDERR, STDIN, STDOUT } from './channels.js';
 
 /**
  * remotecommand over WebSocket (k8s.io/apimachinery wsstream, the
@@ -20,12 +21,6 @@ export const WS_REMOTECOMMAND_PROTOCOLS = [
   'base64.channel.k8s.io',
 ] as const;
 
-const STDIN = 0;
-const STDOUT = 1;
-const STDERR = 2;
-const ERROR = 3;
-const RESIZE = 4;
-const CLOSE_SIGNAL = 255;
 
 export function serveWebSocketCommand(ws: WebSocket, protocol: string, cmd: RemoteCommand, onError: (err: unknown) => void): void {
   const base64 = protocol.includes('base64');
