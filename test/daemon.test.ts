@@ -225,6 +225,10 @@ describe('berthd lifecycle', () => {
       writeFileSync(join(base, 'type.toml'), 'root = 5\n');
       r = await runBerthd([...dirs, '--config', join(base, 'type.toml')]);
       assert.match(r.stderr, /root: expected a string/);
+      writeFileSync(join(base, 'enum.toml'), 'log_level = "loud"\nstream_port = 1.5\n');
+      r = await runBerthd([...dirs, '--config', join(base, 'enum.toml')]);
+      assert.match(r.stderr, /log_level: must be one of trace, debug, info/);
+      assert.match(r.stderr, /stream_port: expected an integer/);
       r = await runBerthd([...dirs, '--config', join(base, 'missing.toml')]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /missing\.toml: ENOENT/);

@@ -1,6 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
-import * as z from 'zod';
+// zod 4's entries (zod, zod/mini, zod/v4/core) all load its ~50 locales: +9-11 MiB RSS
+// and ~150 ms at every start, for a schema used once; its v3 entry costs +2 MiB and 30 ms.
+import { z } from 'zod/v3';
 import { LOG_LEVELS } from './log.js';
 
 /** How a setting is given on berthd's command line; help and default come from the schema. */
@@ -11,10 +13,12 @@ export interface FlagMeta {
   repeatable?: boolean;
 }
 
-declare module 'zod' {
-  interface GlobalMeta {
-    cli?: FlagMeta;
-  }
+const CLI = new WeakMap<z.ZodTypeAny, FlagMeta>();
+
+/** `schema`, given on the command line as `cli` says. */
+function flag<T extends z.ZodTypeAny>(schema: T, cli: FlagMeta): T {
+  CLI.set(schema, cli);
+  return schema;
 }
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -47,60 +51,56 @@ const REGISTRY = z
  */
 export const CONFIG_SCHEMA = z
   .object({
-    socket: absolutePath.default('/run/berth/berth.sock').meta({ cli: { flag: '--socket <path>', help: 'gRPC unix socket' } }),
-    root: absolutePath.default('/var/lib/berth').meta({ cli: { flag: '--root <dir>', help: 'persistent state: images, database' } }),
-    state: absolutePath.default('/run/berth').meta({ cli: { flag: '--state <dir>', help: 'runtime state that a reboot wipes' } }),
-    log_level: z.enum(LOG_LEVELS).default('info').meta({ cli: { flag: '--log-level <level>', help: `log level (${LOG_LEVELS.join(', ')})` } }),
-    metrics_address: z.string().default('').meta({ cli: { flag: '--metrics-address <host:port>', help: 'serve Prometheus metrics at http://host:port/metrics' } }),
+    socket: flag(absolutePath.default('/run/berth/berth.sock'), { flag: '--socket <path>', help: 'gRPC unix socket' }),
+    root: flag(absolutePath.default('/var/lib/berth'), { flag: '--root <dir>', help: 'persistent state: images, database' }),
+    state: flag(absolutePath.default('/run/berth'), { flag: '--state <dir>', help: 'runtime state that a reboot wipes' }),
+    log_level: flag(z.enum(LOG_LEVELS).default('info'), { flag: '--log-level <level>', help: `log level (${LOG_LEVELS.join(', ')})` }),
+    metrics_address: flag(z.string().default(''), { flag: '--metrics-address <host:port>', help: 'serve Prometheus metrics at http://host:port/metrics' }),
     // Exec, Attach and PortForward answer with URLs here; as containerd, loopback and a free port unless set.
-    stream_address: z.string().min(1).default('127.0.0.1').meta({ cli: { flag: '--stream-address <ip>', help: 'address of the streaming server (exec, attach, port-forward)' } }),
-    stream_port: z
-      .number()
-      .int()
-      .min(0)
-      .max(65535)
-      .default(0)
-      .meta({ cli: { flag: '--stream-port <port>', help: 'port of the streaming server; 0 picks a free one' } }),
-    stream_tls_cert: z
-      .union([z.literal(''), absolutePath])
-      .default('')
-      .meta({ cli: { flag: '--stream-tls-cert <file>', help: 'PEM certificate: the streaming server speaks HTTPS (with --stream-tls-key)' } }),
-    stream_tls_key: z.union([z.literal(''), absolutePath]).default('').meta({ cli: { flag: '--stream-tls-key <file>', help: 'PEM private key of --stream-tls-cert' } }),
+    stream_address: flag(z.string().min(1).default('127.0.0.1'), { flag: '--stream-address <ip>', help: 'address of the streaming server (exec, attach, port-forward)' }),
+    stream_port: flag(z.number().int().min(0).max(65535).default(0), { flag: '--stream-port <port>', help: 'port of the streaming server; 0 picks a free one' }),
+    stream_tls_cert: flag(z.union([z.literal(''), absolutePath]).default(''), {
+      flag: '--stream-tls-cert <file>',
+      help: 'PEM certificate: the streaming server speaks HTTPS (with --stream-tls-key)',
+    }),
+    stream_tls_key: flag(z.union([z.literal(''), absolutePath]).default(''), { flag: '--stream-tls-key <file>', help: 'PEM private key of --stream-tls-cert' }),
     // The kubelet's streaming server and containerd close a session idle this long (containerd's default).
-    stream_idle_timeout: duration
-      .default('4h')
-      .meta({ cli: { flag: '--stream-idle-timeout <duration>', help: 'close an exec, attach or port-forward session that carries no data either way for this long; 0 never' } }),
+    stream_idle_timeout: flag(duration.default('4h'), {
+      flag: '--stream-idle-timeout <duration>',
+      help: 'close an exec, attach or port-forward session that carries no data either way for this long; 0 never',
+    }),
     // crun refuses hybrid cgroup hosts, which are common; runc handles them.
-    runtime: z.string().min(1).default('runc').meta({ cli: { flag: '--runtime <path>', help: 'OCI runtime binary, runc or crun' } }),
+    runtime: flag(z.string().min(1).default('runc'), { flag: '--runtime <path>', help: 'OCI runtime binary, runc or crun' }),
     /** CRI runtime_handler names a pod may ask for, each with its OCI runtime binary ('' is `runtime`). */
     runtime_handlers: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'expected a name of letters, digits, . _ -'), z.string().min(1, 'expected a runtime binary'))
       .default({}),
-    conmon: z.string().min(1).default('conmon').meta({ cli: { flag: '--conmon <path>', help: 'conmon binary' } }),
-    shutdown_grace_seconds: z.number().min(0).default(10).meta({ cli: { flag: '--shutdown-grace <seconds>', help: 'how long calls in flight may finish at SIGTERM' } }),
+    conmon: flag(z.string().min(1).default('conmon'), { flag: '--conmon <path>', help: 'conmon binary' }),
+    shutdown_grace_seconds: flag(z.number().min(0).default(10), { flag: '--shutdown-grace <seconds>', help: 'how long calls in flight may finish at SIGTERM' }),
     // containerd's default (1m in dockershim, raised to 5m for large images on busy disks).
-    image_pull_progress_timeout: duration
-      .default('5m')
-      .meta({ cli: { flag: '--image-pull-progress-timeout <duration>', help: 'fail a pull whose registry sends nothing for this long, e.g. 5m, 30s; 0 never' } }),
-    runtime_create_timeout: duration
-      .refine((d) => durationMs(d) !== 0, 'must be more than 0')
-      .default('1m')
-      .meta({ cli: { flag: '--runtime-create-timeout <duration>', help: 'fail a container start whose runtime create takes longer, killing what it made' } }),
+    image_pull_progress_timeout: flag(duration.default('5m'), {
+      flag: '--image-pull-progress-timeout <duration>',
+      help: 'fail a pull whose registry sends nothing for this long, e.g. 5m, 30s; 0 never',
+    }),
+    runtime_create_timeout: flag(duration.refine((d) => durationMs(d) !== 0, 'must be more than 0').default('1m'), {
+      flag: '--runtime-create-timeout <duration>',
+      help: 'fail a container start whose runtime create takes longer, killing what it made',
+    }),
     cni: z
       .object({
-        conf_dir: z.string().default('/etc/cni/net.d').meta({ cli: { flag: '--cni-conf-dir <dir>', help: 'CNI network configs' } }),
-        bin_dirs: z
-          .array(z.string())
-          .default(['/opt/cni/bin', '/usr/lib/cni'])
-          .meta({ cli: { flag: '--cni-bin-dir <dir>', help: 'CNI plugin dir', repeatable: true } }),
-        default_subnet: z
-          .string()
-          .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'expected an IPv4 CIDR such as 10.87.0.0/16')
-          .default('10.87.0.0/16')
-          .meta({ cli: { flag: '--cni-default-subnet <cidr>', help: 'subnet of the default network berth installs' } }),
+        conf_dir: flag(z.string().default('/etc/cni/net.d'), { flag: '--cni-conf-dir <dir>', help: 'CNI network configs' }),
+        bin_dirs: flag(z.array(z.string()).default(['/opt/cni/bin', '/usr/lib/cni']), { flag: '--cni-bin-dir <dir>', help: 'CNI plugin dir', repeatable: true }),
+        default_subnet: flag(
+          z
+            .string()
+            .regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/, 'expected an IPv4 CIDR such as 10.87.0.0/16')
+            .default('10.87.0.0/16'),
+          { flag: '--cni-default-subnet <cidr>', help: 'subnet of the default network berth installs' },
+        ),
       })
       .strict()
-      .prefault({}),
+      // v3's default is parsed like a given value, so the fields' own defaults fill it.
+      .default({}),
     // Given on the command line by --registry-mirror and --insecure-registry (registryFlags).
     registries: z.record(z.string(), REGISTRY).default({}),
   })
@@ -124,20 +124,20 @@ export interface SchemaFlag extends FlagMeta {
   default: unknown;
 }
 
-function innerType(s: z.ZodType): z.ZodType {
-  return s instanceof z.ZodDefault || s instanceof z.ZodPrefault ? innerType(s.unwrap() as z.ZodType) : s;
+function innerType(s: z.ZodTypeAny): z.ZodTypeAny {
+  return s instanceof z.ZodDefault ? innerType(s.removeDefault() as z.ZodTypeAny) : s;
 }
 
 /** Every flag the schema declares, in declaration order. */
-export function schemaFlags(schema: z.ZodObject = CONFIG_SCHEMA, path: string[] = []): SchemaFlag[] {
+export function schemaFlags(schema: z.AnyZodObject = CONFIG_SCHEMA, path: string[] = []): SchemaFlag[] {
   const out: SchemaFlag[] = [];
-  for (const [key, field] of Object.entries(schema.shape) as [string, z.ZodType][]) {
+  for (const [key, field] of Object.entries(schema.shape) as [string, z.ZodTypeAny][]) {
     const inner = innerType(field);
     if (inner instanceof z.ZodObject) {
       out.push(...schemaFlags(inner, [...path, key]));
       continue;
     }
-    const cli = field.meta()?.cli;
+    const cli = CLI.get(field);
     if (!cli) continue;
     const kind = inner instanceof z.ZodNumber ? 'number' : inner instanceof z.ZodArray ? 'array' : 'string';
     out.push({ ...cli, path: [...path, key], kind, default: field.parse(undefined) });
@@ -172,12 +172,12 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   return out;
 }
 
-function describe(issue: z.core.$ZodIssue): string {
+function describe(issue: z.ZodIssue): string {
   const path = issue.path.map(String).join('.');
   const at = (p: string) => (p ? `${p}: ` : '');
   if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${path ? path + '.' : ''}${k}: unknown config key`).join('; ');
-  if (issue.code === 'invalid_type') return `${at(path)}expected a ${issue.expected}`;
-  if (issue.code === 'invalid_value' && 'values' in issue) return `${at(path)}must be one of ${issue.values.join(', ')}`;
+  if (issue.code === 'invalid_type') return `${at(path)}expected ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+  if (issue.code === 'invalid_enum_value') return `${at(path)}must be one of ${issue.options.join(', ')}`;
   return `${at(path)}${issue.message}`;
 }
 
