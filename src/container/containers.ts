@@ -19,7 +19,7 @@ import { mountRootfs, removeDirs, unmountRootfs } from './rootfs.js';
 import { clampOomScoreAdj, containerCgroupsPath } from './cgroups.js';
 import type { ContainerSpec, ResourcesSpec } from './spec.js';
 import { mergeResources, writeBundleResources } from './update-resources.js';
-import { startExec, killStaleExecs, type ExecSession } from './exec.js';
+import { startExec, startNsExec, killStaleExecs, type ExecSession } from './exec.js';
 import { attachContainer, type AttachSession } from './attach.js';
 import { prepareContainerLog } from './log-file.js';
 import { killAndRemoveCgroup } from '../host/cgroupfs.js';
@@ -184,11 +184,14 @@ export class Containers {
     });
   }
 
-  /** Runs a command in a RUNNING container; the session ends when the process or the container does. */
-  async exec(idOrPrefix: string, cmd: string[], tty: boolean): Promise<ExecSession> {
+  /**
+   * Runs a command in a RUNNING container; the session ends when the process or the container does.
+   * Without a terminal and stdin (`stdin` false: ExecSync) it goes through berth-nsexec where runc exec is not needed.
+   */
+  async exec(idOrPrefix: string, cmd: string[], tty: boolean, stdin = true): Promise<ExecSession> {
     const rec = this.get(idOrPrefix);
     if (rec.state !== 'RUNNING') throw failedPrecondition(`container ${rec.id} is ${rec.state}, not RUNNING`);
-    const session = startExec(this.rt(rec), rec.id, rec.bundle, cmd, tty);
+    const session = (!tty && !stdin && (await startNsExec(this.rt(rec), rec.id, rec.bundle, cmd))) || startExec(this.rt(rec), rec.id, rec.bundle, cmd, tty);
     let set = this.execs.get(rec.id);
     if (!set) this.execs.set(rec.id, (set = new Set()));
     set.add(session);

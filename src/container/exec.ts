@@ -4,9 +4,11 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, Writable, type Readable } from 'node:stream';
 import type { IPty } from 'node-pty';
+import { hostExec, type HostExec } from '../host/nsexec.js';
 import { inContainerCgroup, killTree } from '../host/processes.js';
 import { PRIVATE_FILE } from '../host/private-dir.js';
 import type { OciRuntime } from '../oci/runtime.js';
+import { nsExecArgs, type ProcessSpec, type RuncState } from './exec-plan.js';
 
 /** A process running in a container, its stdio as streams. */
 export interface ExecSession {
@@ -43,11 +45,10 @@ function execExitCode(code: number, logFile: string): number {
   return code;
 }
 
-type ProcessSpec = Record<string, unknown>;
 
-/** Containers whose process spec is kept; past that the least recently exec'd is dropped (ids are never reused, so removed containers age out). */
+/** Containers whose process spec (and runc state) is kept; past that the least recently exec'd is dropped (ids are never reused, so removed containers age out). */
 const PROCESS_SPECS_KEPT = 256;
-const processSpecs = new Map<string, { version: string; spec: ProcessSpec }>();
+const processSpecs = new Map<string, { version: string; value: ProcessSpec }>();
 
 /**
  * The process section of a bundle's config.json, parsed once per version
@@ -57,15 +58,7 @@ const processSpecs = new Map<string, { version: string; spec: ProcessSpec }>();
  * exec here, a stat ~0.06. A rewrite (new resources) changes the version.
  */
 function processSpec(bundle: string): ProcessSpec {
-  const file = join(bundle, 'config.json');
-  const st = statSync(file);
-  const version = `${st.mtimeMs}:${st.size}:${st.ino}`;
-  const kept = processSpecs.get(bundle);
-  processSpecs.delete(bundle);
-  const spec = kept?.version === version ? kept.spec : (JSON.parse(readFileSync(file, 'utf8')) as { process: ProcessSpec }).process;
-  processSpecs.set(bundle, { version, spec });
-  if (processSpecs.size > PROCESS_SPECS_KEPT) processSpecs.delete(processSpecs.keys().next().value!);
-  return spec;
+  return cachedJson(processSpecs, join(bundle, 'config.json'), (v) => (v as { process: ProcessSpec }).process);
 }
 
 /**
@@ -114,6 +107,90 @@ export function startExec(runtime: OciRuntime, id: string, bundle: string, cmd: 
   };
   const kill = () => killSession(killProcess, killRunc, exited);
   return { stdout, stderr, stdin, exited, kill, resize: () => undefined };
+}
+
+/** Parsed files kept per path and version (mtime, size, inode), least recently used dropped past PROCESS_SPECS_KEPT. */
+function cachedJson<T>(cache: Map<string, { version: string; value: T }>, file: string, pick: (parsed: unknown) => T): T {
+  const st = statSync(file);
+  const version = `${st.mtimeMs}:${st.size}:${st.ino}`;
+  const kept = cache.get(file);
+  cache.delete(file);
+  const value = kept?.version === version ? kept.value : pick(JSON.parse(readFileSync(file, 'utf8')));
+  cache.set(file, { version, value });
+  if (cache.size > PROCESS_SPECS_KEPT) cache.delete(cache.keys().next().value!);
+  return value;
+}
+
+const runcStates = new Map<string, { version: string; value: RuncState }>();
+
+/** Per container init (`id:pid`): the file with the copy of its seccomp filter ('' if it has none), or why its execs go through runc. */
+const seccompCopies = new Map<string, Promise<{ file: string } | { runc: string }>>();
+
+/**
+ * The filter runc installed in the container's init, which runc exec would
+ * compile again from its state (~16 ms of CPU per exec): copied once per
+ * container into its bundle. Only when the init has exactly runc's one
+ * filter; a process that added its own makes the copy not runc's.
+ */
+function seccompCopy(host: HostExec, key: string, pid: number, bundle: string, confined: boolean): Promise<{ file: string } | { runc: string }> {
+  let copy = seccompCopies.get(key);
+  if (copy) return copy;
+  copy = (async () => {
+    if (!confined) return { file: '' };
+    const file = join(bundle, 'seccomp.bpf');
+    if (existsSync(file)) return { file };
+    const filters = host.seccompFilters(pid);
+    if (filters !== 1) return { runc: `the container's init has ${filters ?? 'no'} seccomp filters` };
+    try {
+      writeFileSync(file, await host.seccompFilter(pid), { mode: PRIVATE_FILE });
+      return { file };
+    } catch (err) {
+      return { runc: `seccomp filter copy: ${(err as Error).message}` };
+    }
+  })();
+  seccompCopies.set(key, copy);
+  if (seccompCopies.size > PROCESS_SPECS_KEPT) seccompCopies.delete(seccompCopies.keys().next().value!);
+  return copy;
+}
+
+/**
+ * Runs `cmd`, with no stdin and no terminal, in a running runc container
+ * through berth-nsexec (native/nsexec.c), which applies what runc exec
+ * would (see exec-plan.ts) without a runc per exec; nothing of it stays in
+ * the container once the command ends. Undefined when this exec must go
+ * through runc exec instead (another runtime, an AppArmor label, a filter
+ * that is not runc's, ...).
+ */
+export async function startNsExec(runtime: OciRuntime, id: string, bundle: string, cmd: string[], host: HostExec = hostExec): Promise<ExecSession | undefined> {
+  const stateFile = runtime.runcStateFile(id);
+  if (!stateFile || !host.available()) return undefined;
+  let state: RuncState;
+  try {
+    state = cachedJson(runcStates, stateFile, (v) => v as RuncState);
+  } catch {
+    return undefined;
+  }
+  const pid = state.init_process_pid ?? 0;
+  const copy = await seccompCopy(host, `${id}:${pid}`, pid, bundle, !!state.config?.seccomp);
+  if ('runc' in copy) return undefined;
+  const args = nsExecArgs(id, state, processSpec(bundle), cmd, copy.file);
+  if (typeof args === 'string') return undefined;
+  const child = host.start(args);
+  const [, stdout, stderr] = child.pipes as [undefined, Socket, Socket];
+  let reaped = false;
+  const exited = Promise.all([child.exited.finally(() => (reaped = true)), closed(stdout), closed(stderr)]).then(([code]) => code);
+  // berth-nsexec reaps the command and exits: killing the command's tree first leaves no zombie in the container.
+  const killProcess = () => {
+    const forked = reaped ? [] : host.children(child.pid);
+    for (const p of forked) killTree(p);
+    return forked.length > 0;
+  };
+  // SIGTERM: it kills the command if it has forked it, and otherwise forks nothing.
+  const killHelper = () => {
+    if (!reaped) process.kill(child.pid, 'SIGTERM');
+  };
+  const stdin = new Writable({ write: (_c, _e, cb) => cb() });
+  return { stdout, stderr, stdin, exited, kill: () => killSession(killProcess, killHelper, exited), resize: () => undefined };
 }
 
 function closed(s: Socket): Promise<void> {

@@ -281,6 +281,11 @@ export class OciRuntime {
     if (r.code !== 0 && !/does not exist|not found/.test(r.stderr)) throw internal(`delete ${id}: ${cleanRuntimeError(r.stderr)}`);
   }
 
+  /** runc's state.json of the container, which `runc exec` reads; undefined for another runtime. */
+  runcStateFile(id: string): string | undefined {
+    return this.isRunc ? join(this.root, id, 'state.json') : undefined;
+  }
+
   private execArgs(id: string, o: ExecFiles): string[] {
     return [`--root=${this.root}`, '--log', o.logFile, '--log-format', 'json', 'exec', '--process', o.processFile, '--pid-file', o.pidFile, id];
   }

@@ -28,8 +28,8 @@ function collect(stream: Readable | null): Promise<Buffer> {
 }
 
 /**
- * Runs a command to its end through the same exec path as the seed's Exec,
- * with no stdin. A timeout (seconds; 0 is none) kills the process and
+ * Runs a command to its end with no stdin (so through berth-nsexec where it
+ * can, not a runc exec per call). A timeout (seconds; 0 is none) kills the process and
  * fails the call with DEADLINE_EXCEEDED; so does a client that gives up.
  */
 export function execSync(d: V1Deps) {
@@ -38,7 +38,7 @@ export function execSync(d: V1Deps) {
     const cmd = argList(req.cmd, 'cmd');
     if (!cmd.length || !cmd[0]) throw invalidArgument('cmd is required');
     const timeout = int64(req.timeout, 'timeout', 0);
-    const session = await d.containers.exec(id, cmd, false);
+    const session = await d.containers.exec(id, cmd, false, false);
     session.stdin.on('error', () => undefined);
     session.stdin.end();
     call.once('cancelled', () => session.kill());
