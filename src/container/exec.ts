@@ -132,19 +132,24 @@ const seccompCopies = new Map<string, Promise<{ file: string } | { runc: string 
  * container into its bundle. Only when the init has exactly runc's one
  * filter; a process that added its own makes the copy not runc's.
  */
-function seccompCopy(host: HostExec, key: string, pid: number, bundle: string, confined: boolean): Promise<{ file: string } | { runc: string }> {
+function seccompCopy(host: HostExec, id: string, pid: number, bundle: string, confined: boolean): Promise<{ file: string } | { runc: string }> {
+  const key = `${id}:${pid}`;
   let copy = seccompCopies.get(key);
   if (copy) return copy;
   copy = (async () => {
     if (!confined) return { file: '' };
     const file = join(bundle, 'seccomp.bpf');
     if (existsSync(file)) return { file };
+    // A pid from a stale state could be another process's by now.
+    if (!inContainerCgroup(pid, id)) return { runc: `process ${pid} is not the container's` };
     const filters = host.seccompFilters(pid);
     if (filters !== 1) return { runc: `the container's init has ${filters ?? 'no'} seccomp filters` };
     try {
       writeFileSync(file, await host.seccompFilter(pid), { mode: PRIVATE_FILE });
       return { file };
     } catch (err) {
+      // Worth another try at the next exec (a copy that timed out on a loaded host).
+      seccompCopies.delete(key);
       return { runc: `seccomp filter copy: ${(err as Error).message}` };
     }
   })();
@@ -171,7 +176,7 @@ export async function startNsExec(runtime: OciRuntime, id: string, bundle: strin
     return undefined;
   }
   const pid = state.init_process_pid ?? 0;
-  const copy = await seccompCopy(host, `${id}:${pid}`, pid, bundle, !!state.config?.seccomp);
+  const copy = await seccompCopy(host, id, pid, bundle, !!state.config?.seccomp);
   if ('runc' in copy) return undefined;
   const args = nsExecArgs(id, state, processSpec(bundle), cmd, copy.file);
   if (typeof args === 'string') return undefined;
