@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import type { RuntimeServiceClient } from '../api/gen/v1/runtime/v1/RuntimeService.js';
 import { call } from './client.js';
 
@@ -47,9 +47,95 @@ export function parseSince(s: string, now = Date.now()): number | undefined {
 }
 
 /**
+ * Reads a CRI log file as it grows, and across a rotation: the kubelet
+ * renames the file and has the runtime reopen it (ReopenContainerLog), so
+ * the path then names a new file while the writer may still append to the
+ * old one for a moment. The old file is read to its end until the new one
+ * has data (the writer has moved), then the new one from its start, as
+ * crictl follows. A file cut short in place (copytruncate) is read again
+ * from its start.
+ */
+class LogReader {
+  private fd: number | undefined;
+  private ino = -1;
+  private offset = 0;
+  private rest = '';
+  private readonly partial: Record<string, Line | undefined> = {};
+
+  constructor(private readonly path: string) {}
+
+  /** The complete lines written since the last call. */
+  read(): Line[] {
+    if (this.fd === undefined && !this.open()) return [];
+    const lines = this.drain();
+    const now = statOrUndefined(this.path);
+    if (now && now.ino !== this.ino && now.size > 0) {
+      lines.push(...this.drain());
+      closeSync(this.fd!);
+      this.fd = undefined;
+      if (this.open()) lines.push(...this.drain());
+    } else if (now && now.ino === this.ino && now.size < this.offset) {
+      this.offset = 0;
+      this.rest = '';
+      lines.push(...this.drain());
+    }
+    return lines;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private open(): boolean {
+    try {
+      this.fd = openSync(this.path, 'r');
+    } catch {
+      return false;
+    }
+    this.ino = fstatSync(this.fd).ino;
+    this.offset = 0;
+    this.rest = '';
+    return true;
+  }
+
+  private drain(): Line[] {
+    const size = fstatSync(this.fd!).size;
+    if (size <= this.offset) return [];
+    const buf = Buffer.alloc(size - this.offset);
+    const got = readSync(this.fd!, buf, 0, buf.length, this.offset);
+    this.offset += got;
+    const records = (this.rest + buf.subarray(0, got).toString()).split('\n');
+    this.rest = records.pop() ?? '';
+    const lines: Line[] = [];
+    for (const rec of records) {
+      const m = RECORD.exec(rec);
+      if (!m) continue;
+      const stream = m[2] as Line['stream'];
+      const line = this.partial[stream] ?? { ts: m[1], stream, text: '' };
+      line.text += m[4];
+      if (m[3] === 'P') this.partial[stream] = line;
+      else {
+        this.partial[stream] = undefined;
+        lines.push(line);
+      }
+    }
+    return lines;
+  }
+}
+
+function statOrUndefined(path: string): { ino: number; size: number } | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Prints a container's CRI log, each stream to its own fd; P records
  * continue on the next record of their stream. With `follow`, keeps reading
- * until the container has exited and the file has no more.
+ * (across rotations) until the container has exited and the file has no more.
  */
 export async function printLogs(c: RuntimeServiceClient, id: string, o: LogOptions): Promise<void> {
   const st = await status(c, id, o.timeoutMs);
@@ -61,55 +147,24 @@ export async function printLogs(c: RuntimeServiceClient, id: string, o: LogOptio
     // The kubelet names a container's log ATTEMPT.log; the previous attempt's is beside it.
     path = path.replace(/\d+\.log$/, `${attempt - 1}.log`);
   }
-  let offset = 0;
-  let rest = '';
-  const partial: Record<string, Line | undefined> = {};
-  const read = (): Line[] => {
-    let size = 0;
-    try {
-      size = statSync(path).size;
-    } catch {
-      return [];
-    }
-    if (size <= offset) return [];
-    const buf = Buffer.alloc(size - offset);
-    const fd = openSync(path, 'r');
-    try {
-      readSync(fd, buf, 0, buf.length, offset);
-    } finally {
-      closeSync(fd);
-    }
-    offset = size;
-    const records = (rest + buf.toString()).split('\n');
-    rest = records.pop() ?? '';
-    const lines: Line[] = [];
-    for (const rec of records) {
-      const m = RECORD.exec(rec);
-      if (!m) continue;
-      const stream = m[2] as Line['stream'];
-      const line = partial[stream] ?? { ts: m[1], stream, text: '' };
-      line.text += m[4];
-      if (m[3] === 'P') partial[stream] = line;
-      else {
-        partial[stream] = undefined;
-        lines.push(line);
-      }
-    }
-    return lines;
-  };
+  const log = new LogReader(path);
   const recent = (lines: Line[]) => (o.sinceMs === undefined ? lines : lines.filter((l) => Date.parse(l.ts) >= o.sinceMs!));
   const print = (lines: Line[]) => {
     for (const l of recent(lines)) {
       (l.stream === 'stderr' ? process.stderr : process.stdout).write(`${o.timestamps ? l.ts + ' ' : ''}${l.text}\n`);
     }
   };
-  const first = recent(read());
-  print(o.tail === undefined ? first : o.tail === 0 ? [] : first.slice(-o.tail));
-  let state = st.state;
-  while (o.follow && !o.previous && state !== 'CONTAINER_EXITED') {
-    await new Promise((r) => setTimeout(r, 200));
-    print(read());
-    state = (await status(c, st.id, o.timeoutMs)).state;
+  try {
+    const first = recent(log.read());
+    print(o.tail === undefined ? first : o.tail === 0 ? [] : first.slice(-o.tail));
+    let state = st.state;
+    while (o.follow && !o.previous && state !== 'CONTAINER_EXITED') {
+      await new Promise((r) => setTimeout(r, 200));
+      print(log.read());
+      state = (await status(c, st.id, o.timeoutMs)).state;
+    }
+    print(log.read());
+  } finally {
+    log.close();
   }
-  print(read());
 }
