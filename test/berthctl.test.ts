@@ -1,6 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { PodFixture } from './helpers/pod.js';
 import { berthctl, BERTHCTL } from './helpers/daemon.js';
 import { buildImage, layerTar, pushImage } from './helpers/images.js';
 import { v1rt } from './helpers/v1.js';
+import * as pty from 'node-pty';
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -194,6 +195,9 @@ describe('berthctl', () => {
     assert.ok(fs.status.fsId.mountpoint.startsWith(f.d.root), fs.status.fsId.mountpoint);
     assert.ok(Number(fs.status.usedBytes.value) > 1_000_000, 'the busybox image is there');
     assert.equal((await ctl('imagefsinfo', '-o', 'go-template', '--template', '{{.status.fsId.mountpoint}}')).stdout, `${fs.status.fsId.mountpoint}\n`);
+    const fsTable = (await ctl('imagefsinfo', '-o', 'table')).stdout;
+    assert.equal(fsTable.replace(/^TimeStamp: \d+\n/, ''), `UsedBytes: ${fs.status.usedBytes.value}\nInodesUsed: ${fs.status.inodesUsed.value}\nMountpoint: ${fs.status.fsId.mountpoint}\n`);
+    assert.match(fsTable, /^TimeStamp: \d{19}\n/, "crictl's table: the time in ns");
     const bash = await ctl('completion', 'bash');
     assert.match(bash.stdout, /complete -o default -F _berthctl berthctl/);
     assert.match(bash.stdout, /rmp\) opts="--force --all"/);
@@ -345,6 +349,32 @@ describe('berthctl', () => {
     assert.equal((await ctl('rm', slow, id1)).code, 0);
   });
 
+  test('logs -f follows the log across rotations (rename, then ReopenContainerLog, as the kubelet rotates): every line once, in order', async () => {
+    const id = await createStart(web, 'counter', 'i=0; while [ $i -lt 60 ]; do echo n$i; i=$((i+1)); sleep 0.1; done');
+    const logPath = (await v1rt<{ status: { log_path: string } }>(f.d, 'ContainerStatus', { container_id: id })).status.log_path;
+    const p = spawn(process.execPath, [BERTHCTL, '-r', f.d.socket, 'logs', '-f', id], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => p.on('close', resolve));
+    try {
+      for (const [i, seen] of [[1, 'n5\n'], [2, 'n20\n']] as const) {
+        await waitFor(`${seen.trim()} before rotation ${i}`, async () => out.includes(seen));
+        renameSync(logPath, `${logPath}.${i}`);
+        await v1rt(f.d, 'ReopenContainerLog', { container_id: id });
+      }
+      assert.equal(await exited, 0, err);
+      assert.equal(out, Array.from({ length: 60 }, (_, i) => `n${i}\n`).join(''));
+      // The writer did move: each file holds a part of the lines.
+      for (const file of [`${logPath}.1`, `${logPath}.2`, logPath]) assert.match(readFileSync(file, 'utf8'), / stdout F n\d+\n/, file);
+      assert.doesNotMatch(readFileSync(logPath, 'utf8'), / n0\n/);
+    } finally {
+      p.kill();
+    }
+    assert.equal((await ctl('rm', id)).code, 0);
+  });
+
   test('run, update, rm -a, rmp -a', async () => {
     const pod = podYaml('runner', 'app: runner');
     const ctr = ctrYaml('runc1', 'sleep 1000');
@@ -424,11 +454,98 @@ describe('berthctl', () => {
     await f.d.img('PullImage', { image: { image: f.image } });
   });
 
-  test('stats still answers with its columns (smoke; stats.test.ts checks the figures and events)', async () => {
+  test('stats and statsp: the table, -a, --id, -o json|yaml (stats.test.ts checks the figures and events)', async () => {
     const id = await createStart(web, 'statted', 'sleep 1000');
     const st = await ctl('stats', '-s', '1', id);
     assert.equal(st.code, 0, st.stderr);
     assert.match(st.stdout, new RegExp(`^CONTAINER\\s+NAME\\s+CPU %\\s+MEM\\s+DISK\\s+INODES\n${id.slice(0, 13)}\\s+statted\\s`));
+    // -o json and yaml: one sample as crictl prints it (lowerCamelCase), --id as the argument.
+    const json = await ctl('stats', '-o', 'json', '--id', id);
+    assert.equal(json.code, 0, json.stderr);
+    const [one] = (JSON.parse(json.stdout) as { stats: { attributes: { id: string; metadata: { name: string } }; writableLayer: { usedBytes: { value: string } } }[] }).stats;
+    assert.deepEqual([one.attributes.id, one.attributes.metadata.name, typeof one.writableLayer.usedBytes.value], [id, 'statted', 'string']);
+    const yaml = await ctl('stats', '-o', 'yaml', id);
+    assert.match(yaml.stdout, new RegExp(`^stats:\n- attributes:\n(    .*\n)*    id: ${id}\n`));
+    const podYamlOut = await ctl('statsp', '-o', 'yaml', '--id', web);
+    assert.equal(podYamlOut.code, 0, podYamlOut.stderr);
+    assert.match(podYamlOut.stdout, new RegExp(`^stats:\n- attributes:\n(    .*\n)*    id: ${web}\n`));
+    assert.match((await ctl('statsp', '-o', 'json', web)).stdout, /"workingSetBytes": \{/);
+    // An exited container shows with -a only, as crictl's table.
+    await ctl('stop', '-t', '0', id);
+    assert.doesNotMatch((await ctl('stats', '-s', '1', id)).stdout, /statted/);
+    assert.match((await ctl('stats', '-a', '-s', '1', id)).stdout, /statted/);
     assert.equal((await ctl('rm', '-f', id)).code, 0);
   });
+});
+
+/**
+ * What zsh's line editor makes of `line` followed by Tab (twice with
+ * `listing`): the finished line, and the screen (where a listing shows).
+ * zsh has no non-interactive way to ask its completion system, so this
+ * types into an interactive zsh on a terminal, as a user does.
+ */
+async function zshCompletes(script: string, line: string, listing = false): Promise<{ line: string; screen: string }> {
+  const term = pty.spawn('zsh', ['-f', '-i'], { name: 'xterm', cols: 250, rows: 50, env: { ...process.env, TERM: 'xterm', PS1: '%% ' } });
+  let out = '';
+  term.onData((d) => (out += d));
+  const waitFor = async (s: string, from: number) => {
+    const deadline = Date.now() + 20_000;
+    while (!out.includes(s, from)) {
+      if (Date.now() > deadline) throw new Error(`zsh never showed ${JSON.stringify(s)}: ${JSON.stringify(out)}`);
+      await sleep(20);
+    }
+  };
+  try {
+    term.write(`bindkey -e; autoload -U compinit && compinit -u -D && source ${script} && print READ""Y\r`);
+    await waitFor('READY', 0);
+    const from = out.length;
+    term.write(line + (listing ? '\t\t' : '\t'));
+    await sleep(listing ? 1000 : 500);
+    // Beginning of the line, then a print of what it holds.
+    term.write('\x01print -r -- LINE""=\r');
+    await waitFor('LINE=', from);
+    await waitFor('\n', out.indexOf('LINE=', from));
+    const at = out.indexOf('LINE=', from);
+    return { line: out.slice(at + 5, out.indexOf('\r', at)).trimEnd(), screen: out.slice(from) };
+  } finally {
+    term.kill();
+  }
+}
+
+test('completion: bash, zsh and fish complete subcommands and their flags in the real shells', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-completion-'));
+  try {
+    const script = (shell: string) => {
+      const r = spawnSync(process.execPath, [BERTHCTL, 'completion', shell], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      writeFileSync(join(dir, shell), r.stdout);
+      return join(dir, shell);
+    };
+    const bash = (words: string[]) =>
+      spawnSync('bash', ['-c', `source ${script('bash')}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _berthctl; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean);
+    assert.deepEqual(bash(['berthctl', 'imagef']), ['imagefsinfo']);
+    assert.deepEqual(bash(['berthctl', 'rmp', '--f']), ['--force']);
+    assert.deepEqual(bash(['berthctl', '-r', '/x.sock', 'rmi', '--p']), ['--prune'], 'the subcommand after a global option and its value');
+
+    const zsh = script('zsh');
+    assert.equal(spawnSync('zsh', ['-n', zsh]).status, 0, 'zsh parses it');
+    assert.equal((await zshCompletes(zsh, 'berthctl imagef')).line, 'berthctl imagefsinfo');
+    assert.equal((await zshCompletes(zsh, 'berthctl rmp --fo')).line, 'berthctl rmp --force');
+    assert.equal((await zshCompletes(zsh, 'berthctl -r /x.sock rmi --pr')).line, 'berthctl -r /x.sock rmi --prune');
+    const listed = await zshCompletes(zsh, 'berthctl inspec', true);
+    for (const [cmd, about] of [['inspect', 'containers'], ['inspecti', 'images'], ['inspectp', 'pod sandboxes']])
+      assert.match(listed.screen, new RegExp(`${cmd} +-- Show the status of one or more ${about}`), 'the candidates with what they do');
+
+    const fish = (line: string) =>
+      spawnSync('fish', ['--no-config', '-c', `source ${script('fish')}; complete -C '${line}'`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    assert.equal(spawnSync('fish', ['--no-config', '-n', script('fish')]).status, 0, 'fish parses it');
+    assert.deepEqual(fish('berthctl imagef'), ['imagefsinfo\tShow where images are stored and what they use (CRI v1 ImageFsInfo)']);
+    assert.ok(fish('berthctl inf').includes("info\tPrint the runtime's conditions and configuration (CRI v1 Status)"), 'a quote in a description');
+    assert.deepEqual(fish('berthctl rmp --f'), ['--force\tstop a ready pod first']);
+    assert.deepEqual(fish('berthctl rmp -').sort(), ['-a\tevery pod sandbox', '-f\tstop a ready pod first', '--all\tevery pod sandbox', '--force\tstop a ready pod first'].sort());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -586,22 +586,36 @@ registerStreamCommands(program, { api, seed, timeoutMs });
 
 // ---- resource use and events (CRI v1)
 
-for (const [name, what, print] of [
-  ['stats', 'containers: CPU %, memory working set, writable layer', printContainerStats],
-  ['statsp', 'pods: CPU %, memory working set, network bytes', printPodStats],
-] as const)
-  program
-    .command(name)
-    .description(`Resource use of ${what}`)
-    .argument('[id]', name === 'stats' ? 'container id' : 'pod id')
-    .option('-p, --pod <pod-id>', "stats: only this pod's containers")
+const statsOptions = (cmd: Command) =>
+  cmd
     .option('--label <key=value>', 'label selector, repeatable', collect)
     .option('-w, --watch', 'refresh until interrupted')
     .option('-s, --seconds <n>', 'seconds between the two samples a CPU % is taken over', integer(1, 'a whole number of seconds'), 1)
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
-    .action(async (id: string | undefined, o: { pod?: string; label?: string[]; watch?: boolean; seconds: number; output: ListFormat }) =>
-      print(api().v1Runtime, { id, podId: o.pod, labels: labelPairs(o.label) }, { json: o.output === 'json', watch: !!o.watch, seconds: o.seconds, timeoutMs: timeoutMs() }),
-    );
+    // json and yaml print one sample as it is, as crictl's do.
+    .addOption(listOutput());
+
+type StatsFlags = { id?: string; label?: string[]; watch?: boolean; seconds: number; output: ListFormat };
+const statsOpts = (o: StatsFlags, all?: boolean) => ({ format: o.output, watch: !!o.watch, seconds: o.seconds, timeoutMs: timeoutMs(), all });
+
+statsOptions(
+  program
+    .command('stats')
+    .description('Resource use of containers: CPU %, memory working set, writable layer (running ones unless -a)')
+    .argument('[id]', 'container id (or --id)')
+    .option('--id <id>', 'only this container')
+    .option('-p, --pod <pod-id>', "only this pod's containers")
+    .option('-a, --all', 'containers that are not running too'),
+).action(async (id: string | undefined, o: StatsFlags & { pod?: string; all?: boolean }) =>
+  printContainerStats(api().v1Runtime, { id: id ?? o.id, podId: o.pod, labels: labelPairs(o.label) }, statsOpts(o, !!o.all)),
+);
+
+statsOptions(
+  program
+    .command('statsp')
+    .description('Resource use of pods: CPU %, memory working set, network bytes')
+    .argument('[id]', 'pod id (or --id)')
+    .option('--id <id>', 'only this pod'),
+).action(async (id: string | undefined, o: StatsFlags) => printPodStats(api().v1Runtime, { id: id ?? o.id, labels: labelPairs(o.label) }, statsOpts(o)));
 
 program
   .command('events')
@@ -671,12 +685,20 @@ program
 program
   .command('imagefsinfo')
   .description('Show where images are stored and what they use (CRI v1 ImageFsInfo)')
-  .addOption(statusOutput().choices(['json', 'yaml', 'go-template']))
+  .addOption(statusOutput())
   .addOption(templateOption())
-  .action(async (o: { output: Exclude<StatusFormat, 'table'>; template?: string }) => {
+  .action(async (o: { output: StatusFormat; template?: string }) => {
     needsTemplate(o);
-    const r = (await v1().imageFsInfo()) as { image_filesystems: unknown[] };
-    for (const fs of r.image_filesystems) await emit({ status: protoJson(fs) }, o.output, o.template);
+    type Fs = { timestamp?: string; fs_id?: { mountpoint?: string }; used_bytes?: { value?: string }; inodes_used?: { value?: string } };
+    const r = (await v1().imageFsInfo()) as { image_filesystems: Fs[] };
+    for (const fs of r.image_filesystems) {
+      // crictl's table, with the byte and inode counts as numbers.
+      if (o.output === 'table')
+        process.stdout.write(
+          `TimeStamp: ${fs.timestamp ?? 0}\nUsedBytes: ${fs.used_bytes?.value ?? 0}\nInodesUsed: ${fs.inodes_used?.value ?? 0}\nMountpoint: ${fs.fs_id?.mountpoint ?? ''}\n`,
+        );
+      else await emit({ status: protoJson(fs) }, o.output, o.template);
+    }
   });
 
 program
