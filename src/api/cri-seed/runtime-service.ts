@@ -4,6 +4,7 @@ import type { ExecResponse } from '../gen/runtime/ExecResponse.js';
 import { serveExec } from './exec-service.js';
 import type { RuntimeServiceHandlers } from '../gen/runtime/RuntimeService.js';
 import { unary, streaming, type RpcEnv } from '../grpc/rpc.js';
+import { ListedMessages } from '../grpc/list-encoding.js';
 import { invalidArgument } from '../../errors.js';
 import { idArg } from '../validate.js';
 import type { Sandboxes } from '../../sandbox/sandboxes.js';
@@ -18,6 +19,8 @@ export interface RuntimeDeps {
 import { RUNTIME_API_VERSION, RUNTIME_NAME, runtimeVersion } from '../../version.js';
 
 export function runtimeServiceHandlers(env: RpcEnv, { sandboxes, containers }: RuntimeDeps): RuntimeServiceHandlers {
+  const listedPods = new ListedMessages(toPodSandbox);
+  const listedContainers = new ListedMessages(toContainer);
   return {
     Version: unary(env, 'Version', () => ({
       version: RUNTIME_API_VERSION,
@@ -40,7 +43,7 @@ export function runtimeServiceHandlers(env: RpcEnv, { sandboxes, containers }: R
       status: toSandboxStatus(sandboxes.get(idArg(req.pod_sandbox_id, 'pod_sandbox_id'))),
     })),
     ListPodSandbox: unary(env, 'ListPodSandbox', (req) => ({
-      items: sandboxes.list(sandboxFilter(req.filter)).map(toPodSandbox),
+      items: sandboxes.list(sandboxFilter(req.filter)).map((s) => listedPods.of(s, undefined)),
     })),
     CreateContainer: unary(env, 'CreateContainer', async (req) => {
       const sandboxId = idArg(req.pod_sandbox_id, 'pod_sandbox_id');
@@ -61,7 +64,7 @@ export function runtimeServiceHandlers(env: RpcEnv, { sandboxes, containers }: R
       return {};
     }),
     ListContainers: unary(env, 'ListContainers', (req) => ({
-      containers: containers.list(containerFilter(req.filter)).map(toContainer),
+      containers: containers.list(containerFilter(req.filter)).map((c) => listedContainers.of(c, undefined)),
     })),
     ContainerStatus: unary(env, 'ContainerStatus', (req) => ({
       status: toContainerStatus(containers.get(idArg(req.container_id, 'container_id'))),

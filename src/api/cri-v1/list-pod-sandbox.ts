@@ -5,11 +5,13 @@ import type { StreamPodSandboxesRequest__Output } from '../gen/v1/runtime/v1/Str
 import type { StreamPodSandboxesResponse } from '../gen/v1/runtime/v1/StreamPodSandboxesResponse.js';
 import { toV1PodSandbox, v1SandboxFilter } from './sandbox-messages.js';
 import { inChunks } from './chunks.js';
+import { ListedMessages } from '../grpc/list-encoding.js';
 import type { V1Deps } from './deps.js';
 
 export function listPodSandbox(d: V1Deps) {
+  const messages = new ListedMessages(toV1PodSandbox);
   return (req: ListPodSandboxRequest__Output): ListPodSandboxResponse => ({
-    items: d.sandboxes.list(v1SandboxFilter(req.filter)).map(toV1PodSandbox),
+    items: d.sandboxes.list(v1SandboxFilter(req.filter)).map((s) => messages.of(s, undefined)),
   });
 }
 

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadProtos } from './proto.js';
 import { malformed } from './rpc.js';
 import { closeUnix, listenUnix } from './authority.js';
+import { encodeListsOnce } from './list-encoding.js';
 import type { RuntimeServiceHandlers } from '../gen/runtime/RuntimeService.js';
 import type { ImageServiceHandlers } from '../gen/runtime/ImageService.js';
 import type { PullProgressHandlers } from '../gen/berth/v1/PullProgress.js';
@@ -40,6 +41,9 @@ function tolerantDeserializers(def: grpc.ServiceDefinition): grpc.ServiceDefinit
   return out;
 }
 
+/** The List calls a kubelet makes every second, with each method's repeated field. */
+const LISTS = { ListContainers: 'containers', ListPodSandbox: 'items' };
+
 /** Serves the seed's two services, CRI v1's two and berth's own on one unix socket. */
 export async function listenGrpc(socket: string, handlers: ServiceHandlers): Promise<grpc.Server> {
   const protos = loadProtos();
@@ -49,11 +53,11 @@ export async function listenGrpc(socket: string, handlers: ServiceHandlers): Pro
     // An ExecSync answer carries up to 16 MiB of stdout and of stderr.
     'grpc.max_send_message_length': 33 * 1024 * 1024,
   });
-  server.addService(tolerantDeserializers(protos.runtime.RuntimeService.service), handlers.runtime);
+  server.addService(encodeListsOnce(tolerantDeserializers(protos.runtime.RuntimeService.service), LISTS), handlers.runtime);
   server.addService(tolerantDeserializers(protos.runtime.ImageService.service), handlers.image);
   server.addService(tolerantDeserializers(protos.berth.PullProgress.service), handlers.progress);
   server.addService(tolerantDeserializers(protos.berth.ContainerInfo.service), handlers.info);
-  server.addService(tolerantDeserializers(protos.v1.RuntimeService.service), handlers.v1Runtime);
+  server.addService(encodeListsOnce(tolerantDeserializers(protos.v1.RuntimeService.service), LISTS), handlers.v1Runtime);
   server.addService(tolerantDeserializers(protos.v1.ImageService.service), handlers.v1Image);
   await listenUnix(server, socket);
   return server;
