@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { Script } from 'node:vm';
 
 const BUNDLE = join(__dirname, 'berthctl-bundle.cjs');
-const CACHE = `${BUNDLE}.v8-${process.version}-${process.arch}`;
+// V8 rejects a cache made under other flags (the `#!` line's, --cpu-prof):
+// each set of flags keeps its own, so that runs with and without do not
+// keep rewriting one file.
+const FLAGS = process.execArgv.join(' ').replace(/[^\w.=-]+/g, '_');
+const CACHE = `${BUNDLE}.v8-${process.version}-${process.arch}${FLAGS ? `-${FLAGS}` : ''}`;
 
 function readOrUndefined(file: string, encoding?: BufferEncoding): string | Buffer | undefined {
   try {
