@@ -372,10 +372,11 @@ static void child(struct opts *o, int *cgfds, struct sock_filter *prog, size_t n
     data[k].inheritable = (uint32_t)((o->caps[3] & mask) >> (32 * k));
   }
   if (syscall(SYS_capset, &hdr, data) < 0) die(SETUP_FAILED, "berth-nsexec: unable to apply caps: %s", strerror(errno));
-  for (int c = 0; c <= last; c++) {
-    int action = (o->caps[4] >> c & 1) ? PR_CAP_AMBIENT_RAISE : PR_CAP_AMBIENT_LOWER;
-    if (prctl(PR_CAP_AMBIENT, action, c, 0, 0) < 0 && errno != EINVAL) die(SETUP_FAILED, "berth-nsexec: unable to apply caps: %s", strerror(errno));
-  }
+  // runc lowers every ambient capability it does not raise: the same as clearing all first.
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) die(SETUP_FAILED, "berth-nsexec: unable to apply caps: %s", strerror(errno));
+  for (int c = 0; c <= last; c++)
+    if ((o->caps[4] >> c & 1) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0 && errno != EINVAL)
+      die(SETUP_FAILED, "berth-nsexec: unable to apply caps: %s", strerror(errno));
   o->env[o->nenv] = NULL;
   char *name = look_path(o->argv[0], o->env, o->nenv);
   if (prog && o->nnp) install_seccomp(prog, nprog);
