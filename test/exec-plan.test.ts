@@ -1,6 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { nsExecArgs, processEnv, type RuncState } from '../src/container/exec-plan.js';
+import { startNsExec } from '../src/container/exec.js';
+import { spawnChild } from '../src/host/exec.js';
+import type { HostExec } from '../src/host/nsexec.js';
+import type { OciRuntime } from '../src/oci/runtime.js';
 
 const state: RuncState = {
   init_process_pid: 4242,
@@ -52,5 +59,62 @@ describe('exec plan: runc exec settings as berth-nsexec arguments', () => {
     assert.match(reason(state, spec, '/f', ['sh', 'a\0b']) as string, /NUL/);
     assert.match(reason({ ...state, init_process_pid: 0 }, spec) as string, /init pid/);
     assert.ok(Array.isArray(reason({ ...state, config: { ...state.config, seccomp: null } }, spec, '')), 'an unconfined container needs no filter copy');
+  });
+});
+
+describe('startNsExec with a fake host', () => {
+  const setup = (filters: number) => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-nsexec-unit-'));
+    const stateFile = join(dir, 'state.json');
+    // The fake's init is this test process; the pid check looks for the id in its /proc/PID/cgroup, where every line holds a ':'.
+    const ownCgroup = ':';
+    writeFileSync(stateFile, JSON.stringify({ ...state, init_process_pid: process.pid, config: { ...state.config, seccomp: {} } }));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ process: spec }));
+    const calls = { dumps: 0, started: [] as string[][] };
+    const host: HostExec = {
+      available: () => true,
+      seccompFilters: () => filters,
+      seccompFilter: async () => {
+        calls.dumps++;
+        return Buffer.alloc(16, 1);
+      },
+      start: (args) => {
+        calls.started.push(args);
+        return spawnChild('/bin/sh', ['-c', 'echo out; echo err >&2; exit 3'], { env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
+      },
+      children: () => [],
+    };
+    const runtime = { runcStateFile: () => stateFile } as unknown as OciRuntime;
+    return { dir, host, runtime, calls, id: ownCgroup };
+  };
+
+  test('one filter copy per container, written to the bundle; the session reports the helper exit and output', async () => {
+    const { dir, host, runtime, calls, id } = setup(1);
+    try {
+      const sessions = await Promise.all([1, 2, 3].map(() => startNsExec(runtime, id, dir, ['true'], host)));
+      assert.equal(calls.dumps, 1);
+      assert.deepEqual(readFileSync(join(dir, 'seccomp.bpf')), Buffer.alloc(16, 1));
+      assert.ok(calls.started.every((a) => a.includes('-s') && a[a.indexOf('-s') + 1] === join(dir, 'seccomp.bpf')));
+      const outs = sessions.map((x) => {
+        const out: Buffer[] = [];
+        x!.stdout.on('data', (d: Buffer) => out.push(d));
+        x!.stderr!.resume();
+        return out;
+      });
+      assert.deepEqual(await Promise.all(sessions.map((x) => x!.exited)), [3, 3, 3]);
+      assert.equal(Buffer.concat(outs[0]).toString(), 'out\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an init with a filter of its own added: runc exec, nothing started', async () => {
+    const { dir, host, runtime, calls, id } = setup(2);
+    try {
+      assert.equal(await startNsExec(runtime, id, dir, ['true'], host), undefined);
+      assert.deepEqual([calls.dumps, calls.started.length], [0, 0]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, Writable, type Readable } from 'node:stream';
@@ -123,7 +123,7 @@ function cachedJson<T>(cache: Map<string, { version: string; value: T }>, file: 
 
 const runcStates = new Map<string, { version: string; value: RuncState }>();
 
-/** Per container init (`id:pid`): the file with the copy of its seccomp filter ('' if it has none), or why its execs go through runc. */
+/** Per container init (`bundle:pid`): the file with the copy of its seccomp filter ('' if it has none), or why its execs go through runc. */
 const seccompCopies = new Map<string, Promise<{ file: string } | { runc: string }>>();
 
 /**
@@ -133,7 +133,7 @@ const seccompCopies = new Map<string, Promise<{ file: string } | { runc: string 
  * filter; a process that added its own makes the copy not runc's.
  */
 function seccompCopy(host: HostExec, id: string, pid: number, bundle: string, confined: boolean): Promise<{ file: string } | { runc: string }> {
-  const key = `${id}:${pid}`;
+  const key = `${bundle}:${pid}`;
   let copy = seccompCopies.get(key);
   if (copy) return copy;
   copy = (async () => {
@@ -145,7 +145,9 @@ function seccompCopy(host: HostExec, id: string, pid: number, bundle: string, co
     const filters = host.seccompFilters(pid);
     if (filters !== 1) return { runc: `the container's init has ${filters ?? 'no'} seccomp filters` };
     try {
-      writeFileSync(file, await host.seccompFilter(pid), { mode: PRIVATE_FILE });
+      // Whole or not at all: a cut filter would still load, and filter less.
+      writeFileSync(`${file}.tmp`, await host.seccompFilter(pid), { mode: PRIVATE_FILE });
+      renameSync(`${file}.tmp`, file);
       return { file };
     } catch (err) {
       // Worth another try at the next exec (a copy that timed out on a loaded host).
