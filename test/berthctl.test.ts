@@ -498,9 +498,23 @@ async function zshCompletes(script: string, line: string, listing = false): Prom
   try {
     term.write(`bindkey -e; autoload -U compinit && compinit -u -D && source ${script} && print READ""Y\r`);
     await waitFor('READY', 0);
+    // Each key's effect is waited for: zsh shows something, then nothing more for 300 ms.
+    const settled = async (before: number) => {
+      const deadline = Date.now() + 20_000;
+      let seen = out.length;
+      let quietSince = Date.now();
+      while (out.length === before || Date.now() - quietSince < 300) {
+        if (Date.now() > deadline) throw new Error(`zsh did not settle: ${JSON.stringify(out)}`);
+        if (out.length !== seen) [seen, quietSince] = [out.length, Date.now()];
+        await sleep(20);
+      }
+    };
     const from = out.length;
-    term.write(line + (listing ? '\t\t' : '\t'));
-    await sleep(listing ? 1000 : 500);
+    for (const key of [line, '\t', ...(listing ? ['\t'] : [])]) {
+      const before = out.length;
+      term.write(key);
+      await settled(before);
+    }
     // Beginning of the line, then a print of what it holds.
     term.write('\x01print -r -- LINE""=\r');
     await waitFor('LINE=', from);
