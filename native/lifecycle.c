@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -191,6 +192,69 @@ static napi_value js_pidfd_signal(napi_env env, napi_callback_info info) {
     return NULL;
   }
   CHECK(napi_get_boolean(env, sent, &out));
+  return out;
+}
+
+// pidfdOpen(pid: number): number -- a pidfd (close-on-exec) for the
+// process `pid` names now, or -1 if there is none.
+static napi_value js_pidfd_open(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t pid;
+  if (argc < 1) CHECK(napi_invalid_arg);
+  CHECK(napi_get_value_int32(env, argv[0], &pid));
+  if (pid <= 0) CHECK(napi_invalid_arg);
+  int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (fd < 0 && errno != ESRCH) {
+    napi_throw(env, errno_error(env, errno, "pidfd_open", ""));
+    return NULL;
+  }
+  napi_value out;
+  CHECK(napi_create_int32(env, fd < 0 ? -1 : fd, &out));
+  return out;
+}
+
+// pidfdsExited(fds: Int32Array): Uint8Array -- 1 for each pidfd whose
+// process has exited (a zombie counts: an orphan's new parent may never
+// reap it), from one poll(2) that does not wait, instead of a system call
+// per process.
+static napi_value js_pidfds_exited(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  napi_typedarray_type type;
+  size_t n;
+  void *data;
+  if (argc < 1) CHECK(napi_invalid_arg);
+  CHECK(napi_get_typedarray_info(env, argv[0], &type, &n, &data, NULL, NULL));
+  if (type != napi_int32_array) CHECK(napi_invalid_arg);
+  const int32_t *fds = data;
+  struct pollfd *p = calloc(n ? n : 1, sizeof *p);
+  if (!p) {
+    napi_throw(env, errno_error(env, ENOMEM, "pidfdsExited", ""));
+    return NULL;
+  }
+  for (size_t i = 0; i < n; i++) p[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
+  int r;
+  do r = poll(p, n, 0);
+  while (r < 0 && errno == EINTR);
+  if (r < 0) {
+    int e = errno;
+    free(p);
+    napi_throw(env, errno_error(env, e, "poll on pidfds", ""));
+    return NULL;
+  }
+  napi_value buf, out;
+  uint8_t *exited;
+  if (napi_create_arraybuffer(env, n, (void **)&exited, &buf) != napi_ok) {
+    free(p);
+    CHECK(napi_generic_failure);
+  }
+  // POLLNVAL: not an open fd, so not a process held; reported as exited.
+  for (size_t i = 0; i < n; i++) exited[i] = (p[i].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0;
+  free(p);
+  CHECK(napi_create_typedarray(env, napi_uint8_array, n, buf, 0, &out));
   return out;
 }
 
@@ -467,6 +531,8 @@ void lifecycle_register(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"pinNamespaces", NULL, js_pin_namespaces, NULL, NULL, NULL, napi_default, NULL},
       {"pidfdSignal", NULL, js_pidfd_signal, NULL, NULL, NULL, napi_default, NULL},
+      {"pidfdOpen", NULL, js_pidfd_open, NULL, NULL, NULL, napi_default, NULL},
+      {"pidfdsExited", NULL, js_pidfds_exited, NULL, NULL, NULL, napi_default, NULL},
       {"umount2Async", NULL, js_umount2_async, NULL, NULL, NULL, napi_default, NULL},
       {"spawn", NULL, js_spawn, NULL, NULL, NULL, napi_default, NULL},
       {"pipe", NULL, js_pipe, NULL, NULL, NULL, napi_default, NULL},

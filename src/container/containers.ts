@@ -244,7 +244,15 @@ export class Containers {
     // One read of the exit dir instead of a stat per container.
     const exits = running.length ? this.exitFiles() : new Set<string>();
     if (recs.length === all.length) this.keepMonitorsOf(running);
-    return recs.map((c) => this.refresh(c, exits)).filter((c) => !f.state || c.state === f.state);
+    const monitored = this.monitoredAlive(running);
+    return recs.map((c) => this.refresh(c, exits, monitored)).filter((c) => !f.state || c.state === f.state);
+  }
+
+  /** The containers whose held conmon is alive, from one poll of all their pidfds. */
+  private monitoredAlive(running: ContainerRecord[]): Set<string> {
+    const held = running.filter((c) => this.monitors.has(c.id));
+    const alive = ProcessHandle.aliveAll(held.map((c) => this.monitors.get(c.id)!));
+    return new Set(held.filter((_, i) => alive[i]).map((c) => c.id));
   }
 
   /** What is known of the monitors of containers no longer RUNNING (or gone) is dropped. */
@@ -273,9 +281,9 @@ export class Containers {
    * queued), or whose conmon and process are both gone, is shown EXITED,
    * and the exit is recorded through the one locked path.
    */
-  private refresh(rec: ContainerRecord, exits?: Set<string>): ContainerRecord {
+  private refresh(rec: ContainerRecord, exits?: Set<string>, monitored?: Set<string>): ContainerRecord {
     if (rec.state !== 'RUNNING' && this.monitors.has(rec.id)) this.forgetMonitor(rec.id);
-    if (rec.state !== 'RUNNING' || !this.hasExited(rec, exits)) return rec;
+    if (rec.state !== 'RUNNING' || !this.hasExited(rec, exits, monitored)) return rec;
     void this.lock
       .run(rec.id, async () => this.recordExit(rec.id))
       .catch((err: unknown) => this.d.log.error({ container: rec.id, err: (err as Error).message }, 'recording an exit failed'));
@@ -284,17 +292,20 @@ export class Containers {
 
   /**
    * An exit file (in `exits` when the caller read the exit dir), or neither
-   * conmon nor the container's process left (the pids checked to be still theirs).
+   * conmon nor the container's process left (the pids checked to be still
+   * theirs); `monitored` holds the containers whose held conmon the caller
+   * found alive.
    */
-  private hasExited(rec: ContainerRecord, exits?: Set<string>): boolean {
+  private hasExited(rec: ContainerRecord, exits?: Set<string>, monitored?: Set<string>): boolean {
     if (exits ? exits.has(rec.id) : existsSync(this.d.runtime.exitFile(rec.id))) return true;
+    if (monitored?.has(rec.id)) return false;
     return !this.conmonAlive(rec) && !(processAlive(rec.pid) && inContainerCgroup(rec.pid, rec.id));
   }
 
   /**
    * conmon, once checked to be the container's (its pid file, its argv), is
-   * held by a ProcessHandle: later checks are one read, not three files per
-   * container and List.
+   * held by a ProcessHandle: later checks are one poll for all of a List's
+   * containers, not three files per container and List.
    */
   private conmonAlive(rec: ContainerRecord): boolean {
     if (this.monitors.get(rec.id)?.alive()) return true;
@@ -305,7 +316,7 @@ export class Containers {
     } catch {
       return false;
     }
-    // Held before its argv is read and read through after: the argv checked was this process's.
+    // Held before its argv is read and found alive after: the argv checked was this process's.
     const conmon = ProcessHandle.open(pid);
     if (!conmon) return false;
     if (!isMonitorOf(pid, rec.id) || !conmon.alive()) {

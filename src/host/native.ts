@@ -17,6 +17,10 @@ interface HostCalls {
   pinNamespaces(net: string, ipc: string, uts: string, hostname: string): Promise<void>;
   /** Signals `pid` only while /proc/PID/cgroup names `cgroupMark`, race-free through a pidfd; false if gone or not that process. */
   pidfdSignal(pid: number, signal: number, cgroupMark: string): boolean;
+  /** A close-on-exec pidfd for the process `pid` names now, or -1 if there is none. */
+  pidfdOpen(pid: number): number;
+  /** 1 for each pidfd whose process has exited (zombies too), from one poll that does not wait. */
+  pidfdsExited(fds: Int32Array): Uint8Array;
   /** umount2 on a worker thread: unmounts wait for an RCU grace period, which several can wait out together. */
   umount2Async(target: string, flags: number): Promise<void>;
   /** posix_spawn (no fork of berthd): stdio[i] is the child's fd i, -1 for /dev/null; returns the pid. */

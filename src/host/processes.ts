@@ -1,4 +1,5 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, readdirSync, readFileSync } from 'node:fs';
+import { host } from './native.js';
 
 /** The pids of a process's descendants, from /proc's children lists. */
 function descendants(pid: number): number[] {
@@ -56,39 +57,31 @@ export function isMonitorOf(pid: number, id: string): boolean {
   }
 }
 
-const statmBuf = Buffer.alloc(128);
-
 /**
- * A process held through its open /proc/PID/statm. The open file stays bound
- * to that process, not to the number: once the process is gone, even if its
- * pid is given to another, a read through it fails. A check is one read
- * instead of an open, a read and a close, with no pid reuse to rule out.
+ * A process held through a pidfd, which stays bound to that process, not to
+ * the number: once the process has exited, even if its pid is given to
+ * another, the pidfd says so. Many are checked with one poll (aliveAll)
+ * rather than a read of a /proc file each.
  */
 export class ProcessHandle {
   private constructor(private fd: number | undefined) {}
 
   static open(pid: number): ProcessHandle | undefined {
     if (!(pid > 0)) return undefined;
-    try {
-      return new ProcessHandle(openSync(`/proc/${pid}/statm`, 'r'));
-    } catch {
-      return undefined;
-    }
+    const fd = host.pidfdOpen(pid);
+    return fd < 0 ? undefined : new ProcessHandle(fd);
   }
 
-  /**
-   * Still running, and not a zombie (an orphan's new parent may never reap
-   * it): an exiting process has let go of its memory, and its statm reads
-   * size 0. statm, not stat, because the kernel makes it at a third of the cost.
-   */
+  /** Still running, and not a zombie (an orphan's new parent may never reap it). */
   alive(): boolean {
-    if (this.fd === undefined) return false;
-    try {
-      const n = readSync(this.fd, statmBuf, 0, statmBuf.length, 0);
-      return n > 1 && !(statmBuf[0] === 0x30 && statmBuf[1] === 0x20);
-    } catch {
-      return false;
-    }
+    return ProcessHandle.aliveAll([this])[0];
+  }
+
+  /** alive() of each, from one system call. */
+  static aliveAll(handles: ProcessHandle[]): boolean[] {
+    const fds = Int32Array.from(handles, (h) => h.fd ?? -1);
+    const exited = host.pidfdsExited(fds);
+    return handles.map((h, i) => h.fd !== undefined && !exited[i]);
   }
 
   close(): void {
