@@ -38,7 +38,7 @@ export class ImageStore {
 
   constructor(private readonly db: Db) {
     this.q = {
-      get: db.prepare<[string], ImageRow>('SELECT * FROM images WHERE id = ?'),
+      get: db.prepare<[string], Omit<ImageRow, 'config'>>('SELECT id, manifest_digest, size, layers, created_at FROM images WHERE id = ?'),
       all: db.prepare<[], Omit<ImageRow, 'config'>>('SELECT id, manifest_digest, size, layers, created_at FROM images ORDER BY created_at'),
       config: db.prepare<[string], { config: string }>('SELECT config FROM images WHERE id = ?'),
       refsOf: db.prepare<[string], { ref: string; kind: string }>('SELECT ref, kind FROM image_refs WHERE image_id = ? ORDER BY ref'),
@@ -83,12 +83,13 @@ export class ImageStore {
   }
 
   /**
-   * A record from a row. Without the row's config (listings), the config
-   * is read on first use: collection, recovery and most listings need only
-   * names and layers, and a config may be megabytes.
+   * A record from a row read without its config, which is read on first
+   * use: collection, recovery, most listings and image references (every
+   * container of a CRI List) need only names and layers, and a config may
+   * be megabytes.
    */
-  private record(row: ImageRow | Omit<ImageRow, 'config'>, refs: { ref: string; kind: string }[]): ImageRecord {
-    let config = 'config' in row ? (JSON.parse(row.config) as ImageConfig) : undefined;
+  private record(row: Omit<ImageRow, 'config'>, refs: { ref: string; kind: string }[]): ImageRecord {
+    let config: ImageConfig | undefined;
     const rec = {
       id: row.id,
       manifestDigest: row.manifest_digest,
