@@ -36,10 +36,10 @@ function nsexecs(id: string): number[] {
 
 /** Whether an ExecSync into `id` runs through berth-nsexec (seen on the host while a `sleep` runs) rather than runc exec. */
 async function throughNsExec(f: PodFixture, id: string): Promise<boolean> {
-  const running = v1rt<R>(f.d, 'ExecSync', { container_id: id, cmd: ['sleep', '1.5'], timeout: 30 });
+  let done = false;
+  const running = v1rt<R>(f.d, 'ExecSync', { container_id: id, cmd: ['sleep', '2'], timeout: 30 }).finally(() => (done = true));
   let seen = false;
-  const until = Date.now() + 1400;
-  while (!seen && Date.now() < until) {
+  while (!seen && !done) {
     seen = nsexecs(id).length > 0;
     await new Promise((res) => setTimeout(res, 50));
   }
