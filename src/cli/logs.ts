@@ -53,7 +53,8 @@ export function parseSince(s: string, now = Date.now()): number | undefined {
  * old one for a moment. The old file is read to its end until the new one
  * has data (the writer has moved), then the new one from its start, as
  * crictl follows. A file cut short in place (copytruncate) is read again
- * from its start.
+ * from its start. Files rotated away between two reads (200 ms apart) are
+ * not seen; the kubelet looks at a container's log every 10 s by default.
  */
 class LogReader {
   private fd: number | undefined;
