@@ -98,6 +98,7 @@ describe('ExecSync through berth-nsexec, as runc exec would run it', () => {
       ],
       working_dir: '/tmp',
       linux: {
+        resources: { oom_score_adj: 567 },
         security_context: {
           run_as_user: { value: 1000 },
           run_as_group: { value: 1000 },
@@ -123,6 +124,7 @@ describe('ExecSync through berth-nsexec, as runc exec would run it', () => {
     assert.match(out, /unshare [1-9]/);
     assert.match(out, /mount [1-9]/);
     assert.match(out, /sid=pid: 1/);
+    assert.match(out, /^567$/m);
     assert.equal(viaNsExec.stderr.toString(), '');
     await v1rt(f.d, 'StopContainer', { container_id: id, timeout: 0 });
   });
