@@ -2,6 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
+import { startDaemon } from './helpers/daemon.js';
 import { PodFixture } from './helpers/pod.js';
 import { code, v1rt } from './helpers/v1.js';
 
@@ -186,5 +187,20 @@ describe('ExecSync through berth-nsexec, as runc exec would run it', () => {
     assert.deepEqual(nsexecs(id), []);
     await v1rt(f.d, 'StopContainer', { container_id: id, timeout: 0 });
     await assert.rejects(v1rt(f.d, 'ExecSync', { container_id: id, cmd: ['true'] }), code(grpc.status.FAILED_PRECONDITION, /not RUNNING/));
+  });
+
+  test('berthd killed during an ExecSync: its helper kills the command, and nothing stays in the container or on the host', async () => {
+    const id = await f.run(pod, { metadata: { name: 'orphaned' }, command: ['sleep', '100000'] });
+    const pending = v1rt<R>(f.d, 'ExecSync', { container_id: id, cmd: ['sleep', '77'] }).catch(() => undefined);
+    for (let i = 0; i < 400 && !nsexecs(id).length; i++) await new Promise((res) => setTimeout(res, 50));
+    assert.notDeepEqual(nsexecs(id), []);
+    await f.d.stop('SIGKILL');
+    await pending;
+    for (let i = 0; i < 100 && nsexecs(id).length; i++) await new Promise((res) => setTimeout(res, 50));
+    assert.deepEqual(nsexecs(id), []);
+    f.d = await startDaemon({ args: f.net.args, dirs: { base: f.d.base } });
+    const ps = (await v1rt<R>(f.d, 'ExecSync', { container_id: id, cmd: ['ps', '-o', 'args'] })).stdout.toString();
+    assert.doesNotMatch(ps, /sleep 77/, ps);
+    await v1rt(f.d, 'StopContainer', { container_id: id, timeout: 0 });
   });
 });
