@@ -15,7 +15,7 @@ function surface(cmd: Command): { names: string[]; flags: Flag[]; about: string 
   }));
 }
 
-/** A single-quoted word for zsh (and bash): a quote inside is closed, escaped and reopened. */
+/** A single-quoted word for zsh: a quote inside is closed, escaped and reopened. */
 const zshQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** A single-quoted word for fish, where backslash escapes a quote and itself. */
 const fishQuote = (s: string) => `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
