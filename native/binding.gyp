@@ -6,6 +6,11 @@
       "cflags": ["-O2", "-Wall", "-Wextra"]
     },
     {
+      "target_name": "berth_memory",
+      "sources": ["memory.cc"],
+      "cflags_cc": ["-O2", "-Wall", "-Wextra"]
+    },
+    {
       "target_name": "berth-nsexec",
       "type": "executable",
       "sources": ["nsexec.c"],

@@ -194,6 +194,33 @@ describe('berthd lifecycle', () => {
     }
   });
 
+  test('once calls pause for a second, berthd gives back the heap a burst of calls grew', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'berth-gc-'));
+    const metricsPort = 20000 + Math.floor(Math.random() * 20000);
+    const d = await startDaemon({ dirs: { base }, args: ['--metrics-address', `127.0.0.1:${metricsPort}`] });
+    const heapMiB = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      return Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(text)![1]) / 1048576;
+    };
+    try {
+      await d.rt('Version', {});
+      await new Promise((r) => setTimeout(r, 2000));
+      const settled = await heapMiB();
+      // Short-lived garbage of each call that the 1 MiB young generation promotes; V8 would keep it.
+      let grown = settled;
+      for (let calls = 0; grown < settled + 3 && calls < 10_000; calls += 50) {
+        await Promise.all(Array.from({ length: 50 }, () => d.rt('ListContainers', {})));
+        grown = await heapMiB();
+      }
+      assert.ok(grown >= settled + 3, `heap ${settled.toFixed(1)} -> ${grown.toFixed(1)} MiB`);
+      await new Promise((r) => setTimeout(r, 2500));
+      const after = await heapMiB();
+      assert.ok(after < grown - 1.5, `heap ${grown.toFixed(1)} MiB after the calls, ${after.toFixed(1)} MiB 2.5 s later`);
+    } finally {
+      await d.dispose();
+    }
+  });
+
   test('the config file sets values when no flag does', async () => {
     const base = mkdtempSync(join(tmpdir(), 'berth-cfg2-'));
     const sock = join(base, 'from-config.sock');

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import type * as grpc from '@grpc/grpc-js';
 import { ConfigError, durationMs, type Config } from './config.js';
 import type { Logger } from './log.js';
@@ -7,6 +8,7 @@ import { openDatabase, type Db } from '../store/db.js';
 import { claimSocket } from './socket.js';
 import { privateDir } from '../host/private-dir.js';
 import { host } from '../host/native.js';
+import { reduceMemory } from '../host/memory.js';
 import { listenGrpc, shutdownGrpc } from '../api/grpc/server.js';
 import { startMetrics, type Metrics } from '../api/grpc/metrics.js';
 import { runtimeServiceHandlers } from '../api/cri-seed/runtime-service.js';
@@ -64,10 +66,26 @@ function streamTls(cfg: Config): { cert: Buffer; key: Buffer } | undefined {
  * glibc keeps what berthd's threads free (a pull's buffers, a burst of
  * calls) in its arenas, pages in the middle included: they go back to the
  * kernel once calls pause for a second, and every minute whatever the calls.
+ * At such a pause V8 also gives back what a burst of calls grew its heap
+ * by: it otherwise keeps that garbage and the heap it grew to (8 MiB above
+ * the live heap after 300 pod lifecycles, still 15 s later). The collection
+ * holds the event loop, so only when no call has come for a second, and
+ * only after the heap grew by 2 MiB since the last one.
  */
 class MemoryTrimmer {
-  private readonly quiet = setTimeout(() => host.mallocTrim(), 1000).unref();
+  private static readonly GROWTH = 2 * 1024 * 1024;
+  /** The heap in use after the last collection made here. */
+  private collected = 0;
+  private readonly quiet = setTimeout(() => this.atPause(), 1000).unref();
   private readonly periodic = setInterval(() => host.mallocTrim(), 60_000).unref();
+
+  private atPause(): void {
+    if (getHeapStatistics().used_heap_size > this.collected + MemoryTrimmer.GROWTH) {
+      reduceMemory();
+      this.collected = getHeapStatistics().used_heap_size;
+    }
+    host.mallocTrim();
+  }
 
   /** `metrics`, which also restarts the wait for a pause at every call's end and stops the trimming at close. */
   watch(metrics: Metrics): Metrics {
