@@ -429,6 +429,7 @@ static int run(int argc, char **argv) {
   if (pidfd < 0) die(SETUP_FAILED, "berth-nsexec: container process %d: %s", o.pid, strerror(errno));
   if (!is_container(o.pid, o.mark) || syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
     die(SETUP_FAILED, "berth-nsexec: process %d is no longer the container's", o.pid);
+  // Opened while the host's /sys/fs/cgroup is still in view: the child writes to them from inside the container's mount namespace.
   int cgfds[MAX_LIST];
   for (int i = 0; i < o.ncgroups; i++) {
     char path[PATH_MAX];
