@@ -188,6 +188,21 @@ describe('stats', () => {
     assert.ok(num(fs.container_filesystems[0].used_bytes) >= num(st.writable_layer!.used_bytes));
   });
 
+  test('a container just created already has a writable layer in its stats, before the background pass reaches it', async () => {
+    const { container_id: id } = await v1rt<{ container_id: string }>(f.d, 'CreateContainer', {
+      pod_sandbox_id: pod,
+      config: { image: { image: f.image }, metadata: { name: 'fresh' }, command: ['sleep', '1000'] },
+      sandbox_config: f.podConfig('stats'),
+    });
+    const [one, listed] = await Promise.all([ctrStats(f.d, id), listStats(f.d, { id })]);
+    for (const st of [one, listed[0]]) {
+      assert.ok(st.writable_layer, 'writable_layer is set');
+      assert.ok(num(st.writable_layer.inodes_used) >= 1, 'the upper dir itself');
+      assert.equal(st.writable_layer.fs_id.mountpoint, f.d.root);
+    }
+    await v1rt(f.d, 'RemoveContainer', { container_id: id });
+  });
+
   test('ListContainerStats selects by id, pod and labels', async () => {
     const other = await f.pod('stats-other');
     const a = await f.run(other, { metadata: { name: 'a' }, command: ['sleep', '1000'], labels: { tier: 'a' } });

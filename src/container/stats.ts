@@ -103,7 +103,7 @@ interface RateState {
 export class Stats {
   private readonly rates = new Map<string, RateState>();
   private readonly layers = new Map<string, LayerUsage>();
-  private readonly unmeasured = new Set<string>();
+  private readonly firstMeasures = new Map<string, Promise<LayerUsage>>();
   private readonly samples = new Map<string, { at: number; sample: Promise<CgroupSample | undefined> }>();
   private readonly files = new CgroupFiles();
   private timer: NodeJS.Timeout | undefined;
@@ -161,7 +161,7 @@ export class Stats {
 
   /** `pod` is the container's pod, undefined if it is gone. */
   private async ofContainer(c: ContainerRecord, pod: SandboxRecord | undefined): Promise<ContainerUsage> {
-    const u: ContainerUsage = { container: c, writableLayer: this.layer(c) };
+    const u: ContainerUsage = { container: c, writableLayer: await this.layer(c) };
     if (c.state !== 'RUNNING') return u;
     const sample = await this.sample(containerCgroupsPath(pod ? this.d.sandboxes.cgroupParent(pod) : '', c.id));
     return sample ? { ...u, ...this.fromSample(c.id, sample) } : u;
@@ -202,30 +202,42 @@ export class Stats {
     return rate;
   }
 
-  private layer(c: ContainerRecord): LayerUsage | undefined {
+  /**
+   * The last background figure; a container the pass has not reached yet
+   * (a new one) is measured now, once however many calls ask, so that no
+   * answer lacks its writable layer (a kubelet reads a missing one as
+   * unknown usage). A new container's upper dir holds a few entries.
+   */
+  private layer(c: ContainerRecord): Promise<LayerUsage> {
     const l = this.layers.get(c.id);
-    if (!l && !this.unmeasured.has(c.id)) {
-      // A container the background pass has not reached yet is measured next, still off the call.
-      this.unmeasured.add(c.id);
-      void this.measureLayers([c]);
+    if (l) return Promise.resolve(l);
+    let first = this.firstMeasures.get(c.id);
+    if (!first) {
+      first = this.measureLayer(c).finally(() => this.firstMeasures.delete(c.id));
+      this.firstMeasures.set(c.id, first);
     }
+    return first;
+  }
+
+  private async measureLayer(c: ContainerRecord): Promise<LayerUsage> {
+    const u = await diskUsage([join(c.upper, 'upper')]);
+    const l = { timestamp: nowNs(), mountpoint: this.d.mountpoint, usedBytes: u.bytes, inodesUsed: u.inodes };
+    this.layers.set(c.id, l);
     return l;
   }
 
   /** One pass at a time, one tree at a time: many containers never mean many walks at once. */
-  private measureLayers(only?: ContainerRecord[]): Promise<void> {
+  private measureLayers(): Promise<void> {
     const run = async (prior: Promise<void> | undefined) => {
       await prior;
-      const all = only ?? this.d.containers.list();
-      if (!only) this.prune(new Set(all.map((c) => c.id)), new Set(this.d.sandboxes.list().map((x) => x.id)));
+      const all = this.d.containers.list();
+      this.prune(new Set(all.map((c) => c.id)), new Set(this.d.sandboxes.list().map((x) => x.id)));
       for (const c of all) {
         try {
-          const u = await diskUsage([join(c.upper, 'upper')]);
-          this.layers.set(c.id, { timestamp: nowNs(), mountpoint: this.d.mountpoint, usedBytes: u.bytes, inodesUsed: u.inodes });
+          await this.measureLayer(c);
         } catch (err) {
           this.d.log.warn({ container: c.id, err: (err as Error).message }, 'measuring a writable layer failed');
         }
-        this.unmeasured.delete(c.id);
       }
     };
     const p = run(this.walking).finally(() => {
