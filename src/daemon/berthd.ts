@@ -70,19 +70,21 @@ function streamTls(cfg: Config): { cert: Buffer; key: Buffer } | undefined {
  * by: it otherwise keeps that garbage and the heap it grew to (8 MiB above
  * the live heap after 300 pod lifecycles, still 15 s later). The collection
  * holds the event loop, so only when no call has come for a second, and
- * only after the heap grew by 2 MiB since the last one.
+ * at most every 30 s unless the heap in use grew by 2 MiB since the last.
  */
 class MemoryTrimmer {
   private static readonly GROWTH = 2 * 1024 * 1024;
-  /** The heap in use after the last collection made here. */
-  private collected = 0;
+  private static readonly INTERVAL_MS = 30_000;
+  /** When the last collection made here ran, and the heap in use after it. */
+  private collected = { at: -Infinity, used: 0 };
   private readonly quiet = setTimeout(() => this.atPause(), 1000).unref();
   private readonly periodic = setInterval(() => host.mallocTrim(), 60_000).unref();
 
   private atPause(): void {
-    if (getHeapStatistics().used_heap_size > this.collected + MemoryTrimmer.GROWTH) {
+    const now = performance.now();
+    if (getHeapStatistics().used_heap_size > this.collected.used + MemoryTrimmer.GROWTH || now - this.collected.at >= MemoryTrimmer.INTERVAL_MS) {
       reduceMemory();
-      this.collected = getHeapStatistics().used_heap_size;
+      this.collected = { at: now, used: getHeapStatistics().used_heap_size };
     }
     host.mallocTrim();
   }
