@@ -74,6 +74,9 @@ describe('List encoding', () => {
       assert.ok(again.every((m, i) => m === first[i]), 'unchanged records give the same messages');
       assert.deepEqual(serialize(again), bytes);
       assert.equal(encoded(), 3, 'and their entries are not encoded again');
+      const swapped = plain.ListContainers.responseDeserialize(serialize([first[1], first[0], first[2]])) as { containers: Container[] };
+      assert.deepEqual(swapped.containers.map((c) => c.id), [ctrId(2), ctrId(1), ctrId(3)], 'the same items in another order');
+      assert.deepEqual(serialize(first.slice(0, 2)).length < bytes.length, true, 'fewer items');
 
       assert.throws(() => {
         (first[0].metadata as { name: string }).name = 'changed';
