@@ -226,6 +226,13 @@ export class Images {
     return ids.length ? this.d.store.get(ids[0]) : undefined;
   }
 
+  /** The reference a kubelet shows as a container's imageID: the image's first repo digest, else the id it was given. */
+  refOf(imageId: string): string {
+    const id = parseImageId(imageId);
+    if (id) return this.d.store.firstRepoDigest(id) ?? imageId;
+    return this.find(imageId)?.repoDigests[0] ?? imageId;
+  }
+
   list(filter?: string): ImageRecord[] {
     if (filter) {
       const one = this.find(filter);

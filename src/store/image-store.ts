@@ -35,12 +35,22 @@ interface ImageRow {
 /** Image rows and the tag / digest references that name them. */
 export class ImageStore {
   private readonly q;
+  /**
+   * Each image's first digest reference, as of the connection's count of
+   * rows written (total_changes()): berthd is the database's only writer,
+   * through this one connection, so while the count is the same so are the
+   * references. A ListContainers asks it for every image of its containers,
+   * call after call.
+   */
+  private digestRefs = { changes: -1, byId: new Map<string, string | undefined>() };
 
   constructor(private readonly db: Db) {
     this.q = {
       get: db.prepare<[string], Omit<ImageRow, 'config'>>('SELECT id, manifest_digest, size, layers, created_at FROM images WHERE id = ?'),
       all: db.prepare<[], Omit<ImageRow, 'config'>>('SELECT id, manifest_digest, size, layers, created_at FROM images ORDER BY created_at'),
       config: db.prepare<[string], { config: string }>('SELECT config FROM images WHERE id = ?'),
+      changes: db.prepare<[], number>('SELECT total_changes()').pluck(),
+      firstDigest: db.prepare<[string], string>("SELECT ref FROM image_refs WHERE image_id = ? AND kind = 'digest' ORDER BY ref LIMIT 1").pluck(),
       refsOf: db.prepare<[string], { ref: string; kind: string }>('SELECT ref, kind FROM image_refs WHERE image_id = ? ORDER BY ref'),
       allRefs: db.prepare<[], { ref: string; kind: string; image_id: string }>('SELECT ref, kind, image_id FROM image_refs ORDER BY ref'),
       byRef: db.prepare<[string], { image_id: string }>('SELECT image_id FROM image_refs WHERE ref = ?'),
@@ -108,6 +118,15 @@ export class ImageStore {
   get(id: string): ImageRecord | undefined {
     const row = this.q.get.get(id);
     return row && this.record(row, this.q.refsOf.all(id));
+  }
+
+  /** The image's first repo digest (as `get(id).repoDigests[0]`), undefined for an image without one or no image. */
+  firstRepoDigest(id: string): string | undefined {
+    const changes = this.q.changes.get()!;
+    if (this.digestRefs.changes !== changes) this.digestRefs = { changes, byId: new Map() };
+    const { byId } = this.digestRefs;
+    if (!byId.has(id)) byId.set(id, this.q.firstDigest.get(id));
+    return byId.get(id);
   }
 
   /** Every readable image; a row that does not parse (see `unreadable`) is left out, not fatal. */

@@ -6,7 +6,6 @@ import type { Container } from '../gen/v1/runtime/v1/Container.js';
 import type { StreamContainersRequest__Output } from '../gen/v1/runtime/v1/StreamContainersRequest.js';
 import type { StreamContainersResponse } from '../gen/v1/runtime/v1/StreamContainersResponse.js';
 import { toV1Container, v1ContainerFilter } from './container-messages.js';
-import { imageRefOf } from './image-messages.js';
 import { inChunks } from './chunks.js';
 import { ListedMessages } from '../grpc/list-encoding.js';
 import type { V1Deps } from './deps.js';
@@ -21,8 +20,7 @@ function list(d: V1Deps, f: ContainerFilter__Output | undefined, messages: Messa
   if (!filter) return [];
   // One lookup per image, not per container: a node runs many containers of few images.
   const refs = new Map<string, string>();
-  const lookup = imageRefOf((id) => d.images.find(id));
-  const refOf = (id: string) => refs.get(id) ?? refs.set(id, lookup(id)).get(id)!;
+  const refOf = (id: string) => refs.get(id) ?? refs.set(id, d.images.refOf(id)).get(id)!;
   return d.containers.list(filter).map((c) => messages.of(c, refOf(c.imageId)));
 }
 
