@@ -8,6 +8,7 @@ import { openDatabase } from '../src/store/db.js';
 import { MIGRATIONS } from '../src/store/migrations.js';
 import { SandboxStore } from '../src/store/sandbox-store.js';
 import { ContainerStore } from '../src/store/container-store.js';
+import { ImageStore } from '../src/store/image-store.js';
 
 const ID_POD = 'a'.repeat(64);
 const ID_CTR = 'b'.repeat(64);
@@ -60,6 +61,44 @@ describe('state database', () => {
         assert.equal(pod.spec.labels.a, 'b');
         const ctr = new ContainerStore(db).get(ID_CTR)!;
         assert.equal(ctr.spec.supplementalGroupsPolicy, 'merge');
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a List's records are the store's own, frozen and the same until a write; an image's first digest follows its references' writes", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-store-'));
+    try {
+      const path = join(dir, 'berth.db');
+      seedEraDatabase(path);
+      const db = openDatabase(path);
+      try {
+        const containers = new ContainerStore(db);
+        const first = containers.listShared();
+        assert.equal(containers.listShared(), first, 'no write: the same records');
+        assert.ok(Object.isFrozen(first) && Object.isFrozen(first[0]));
+        const own = containers.list()[0];
+        own.state = 'RUNNING';
+        assert.equal(containers.listShared()[0].state, 'EXITED', "a caller's copy is its own");
+        containers.save({ ...first[0], exitCode: 3 });
+        const after = containers.listShared();
+        assert.notEqual(after, first);
+        assert.equal(after[0].exitCode, 3);
+
+        const images = new ImageStore(db);
+        const id = 'sha256:' + 'c'.repeat(64);
+        const img = { id, manifestDigest: 'sha256:' + 'd'.repeat(64), size: 1, config: {}, layers: [], createdAt: '1' };
+        assert.equal(images.firstRepoDigest(id), undefined);
+        images.save(img, [{ ref: 'r/x:1', kind: 'tag' }, { ref: 'r/x@sha256:' + 'd'.repeat(64), kind: 'digest' }]);
+        assert.equal(images.firstRepoDigest(id), 'r/x@sha256:' + 'd'.repeat(64));
+        images.save(img, [{ ref: 'a/x@sha256:' + 'd'.repeat(64), kind: 'digest' }]);
+        assert.equal(images.firstRepoDigest(id), 'a/x@sha256:' + 'd'.repeat(64), 'the first in order, as repoDigests[0]');
+        assert.equal(images.firstRepoDigest(id), images.get(id)!.repoDigests[0]);
+        assert.equal(images.removeTag('r/x:1'), true);
+        assert.equal(images.firstRepoDigest(id), undefined, 'the image is gone with its last tag');
       } finally {
         db.close();
       }

@@ -109,6 +109,7 @@ export class Containers {
   private readonly execs = new Map<string, Set<ExecSession>>();
   /** Each RUNNING container's conmon, once checked to be its monitor. */
   private readonly monitors = new Map<string, ProcessHandle>();
+  private lastVisible: { rows: readonly ContainerRecord[]; recs: ContainerRecord[]; running: ContainerRecord[] } | undefined;
   private watcher: FSWatcher | undefined;
   /** What each container's config.json gave runc, as stop and remove need it (read from the file after a restart). */
   private readonly facts = new Map<string, BundleFacts>();
@@ -231,21 +232,43 @@ export class Containers {
     return rec;
   }
 
-  /** Only the containers the filter can select are refreshed; the state is filtered on as refreshed. */
+  /**
+   * Only the containers the filter can select are refreshed; the state is
+   * filtered on as refreshed. The records are the store's, frozen and
+   * shared by every List until the next write: not to be changed.
+   */
   list(f: ContainerFilter = {}): ContainerRecord[] {
     const labels = Object.entries(f.labels ?? {});
-    const all = this.d.store.list().filter((c) => c.state !== 'creating');
-    const recs = all
-      .filter((c) => !f.id || c.id.startsWith(f.id))
-      .filter((c) => !f.name || c.spec.name === f.name)
-      .filter((c) => !f.sandboxId || c.sandboxId.startsWith(f.sandboxId))
-      .filter((c) => labels.every(([k, v]) => c.spec.labels[k] === v));
-    const running = recs.filter((c) => c.state === 'RUNNING');
+    const all = this.visible();
+    const recs =
+      f.id || f.name || f.sandboxId || labels.length
+        ? all.recs.filter(
+            (c) =>
+              (!f.id || c.id.startsWith(f.id)) &&
+              (!f.name || c.spec.name === f.name) &&
+              (!f.sandboxId || c.sandboxId.startsWith(f.sandboxId)) &&
+              labels.every(([k, v]) => c.spec.labels[k] === v),
+          )
+        : all.recs;
+    const running = recs === all.recs ? all.running : recs.filter((c) => c.state === 'RUNNING');
     // One read of the exit dir instead of a stat per container.
     const exits = running.length ? this.exitFiles() : new Set<string>();
-    if (recs.length === all.length) this.keepMonitorsOf(running);
+    if (recs === all.recs) this.keepMonitorsOf(running);
     const monitored = this.monitoredAlive(running);
-    return recs.map((c) => this.refresh(c, exits, monitored)).filter((c) => !f.state || c.state === f.state);
+    // Every RUNNING one's held conmon alive, no exit file, and no monitor held for another: each record is as stored.
+    const asStored = this.monitors.size === running.length && running.every((c) => monitored.has(c.id) && !exits.has(c.id));
+    const now = asStored ? recs : recs.map((c) => this.refresh(c, exits, monitored));
+    return now.filter((c) => !f.state || c.state === f.state);
+  }
+
+  /** The store's records but those being created, and the RUNNING ones, made again only when the store's change. */
+  private visible(): { rows: readonly ContainerRecord[]; recs: ContainerRecord[]; running: ContainerRecord[] } {
+    const rows = this.d.store.listShared();
+    if (this.lastVisible?.rows !== rows) {
+      const recs = rows.filter((c) => c.state !== 'creating');
+      this.lastVisible = { rows, recs, running: recs.filter((c) => c.state === 'RUNNING') };
+    }
+    return this.lastVisible;
   }
 
   /** The containers whose held conmon is alive, from one poll of all their pidfds. */

@@ -115,6 +115,11 @@ export class ContainerStore {
     return this.listed.list(this.q.changes.get()!, () => this.q.all.all());
   }
 
+  /** Every row as `list`, but the store's own frozen records, the same array until a write (see ListedRows). */
+  listShared(): readonly Readonly<ContainerRecord>[] {
+    return this.listed.shared(this.q.changes.get()!, () => this.q.all.all());
+  }
+
   inSandbox(sandboxId: string): ContainerRecord[] {
     return this.q.bySandbox.all(sandboxId).map((r) => this.record(r));
   }

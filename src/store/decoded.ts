@@ -44,7 +44,7 @@ function deepFreeze<T>(v: T): T {
  * connection, so while the count is the same, a read would give the same rows.
  */
 export class ListedRows<Row extends { id: string }, R extends object> {
-  private last: { changes: number; records: R[] } | undefined;
+  private last: { changes: number; records: readonly Readonly<R>[] } | undefined;
 
   constructor(
     private readonly decoded: DecodedRows<object>,
@@ -53,11 +53,19 @@ export class ListedRows<Row extends { id: string }, R extends object> {
 
   /** Every row, read again only after a write; each record is the caller's own. */
   list(changes: number, readAll: () => Row[]): R[] {
+    return this.shared(changes, readAll).map((r) => ({ ...r }));
+  }
+
+  /**
+   * The records themselves, frozen, in the same array until a write: a
+   * reader that finds the array it saw last can keep what it made of it.
+   */
+  shared(changes: number, readAll: () => Row[]): readonly Readonly<R>[] {
     if (this.last?.changes !== changes) {
       const rows = readAll();
-      this.last = { changes, records: rows.map(this.toRecord) };
+      this.last = { changes, records: Object.freeze(rows.map((r) => Object.freeze(this.toRecord(r)))) };
       this.decoded.keepOnly(rows.map((r) => r.id));
     }
-    return this.last.records.map((r) => ({ ...r }));
+    return this.last.records;
   }
 }

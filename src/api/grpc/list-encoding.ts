@@ -34,9 +34,10 @@ export class ListedMessages<R extends { spec: object }, X, M extends object> {
 
   of(rec: R, extra: X): M {
     const hit = this.made.get(rec.spec);
-    if (hit && hit.extra === extra && sameFields(hit.rec, rec)) return hit.msg;
+    // A frozen record (the store's own, shared until its row changes) is kept as is: given again, it is the same.
+    if (hit && hit.extra === extra && (hit.rec === rec || sameFields(hit.rec, rec))) return hit.msg;
     const msg = deepFreeze(this.make(rec, extra));
-    this.made.set(rec.spec, { rec: { ...rec }, extra, msg });
+    this.made.set(rec.spec, { rec: Object.isFrozen(rec) ? rec : { ...rec }, extra, msg });
     return msg;
   }
 }
