@@ -109,6 +109,7 @@ export class Containers {
   private readonly execs = new Map<string, Set<ExecSession>>();
   /** Each RUNNING container's conmon, once checked to be its monitor. */
   private readonly monitors = new Map<string, ProcessHandle>();
+  /** What visible() made of the store's last records (kept while the store gives the same array). */
   private lastVisible: { rows: readonly ContainerRecord[]; recs: ContainerRecord[]; running: ContainerRecord[] } | undefined;
   private watcher: FSWatcher | undefined;
   /** What each container's config.json gave runc, as stop and remove need it (read from the file after a restart). */
@@ -261,7 +262,7 @@ export class Containers {
     return now.filter((c) => !f.state || c.state === f.state);
   }
 
-  /** The store's records but those being created, and the RUNNING ones, made again only when the store's change. */
+  /** The store's records but those being created, and the RUNNING ones, made again only when the store's rows change. */
   private visible(): { rows: readonly ContainerRecord[]; recs: ContainerRecord[]; running: ContainerRecord[] } {
     const rows = this.d.store.listShared();
     if (this.lastVisible?.rows !== rows) {
