@@ -35,6 +35,8 @@ interface Side {
 }
 
 const WARMUP = 3;
+/** Idle time between making the List phase's pods and timing the Lists (one writable-layer pass period of berthd). */
+const LIST_SETTLE_MS = 10_000;
 const CALL_TIMEOUT_MS = 60_000;
 const BERTH_BRIDGE = 'berthbench0';
 const CONTAINERD_BRIDGE = 'cni-bench0';
@@ -532,6 +534,10 @@ async function listPhase(sides: [Side, Side], image: string, o: AgainstOptions, 
       await rt(s, 'StartContainer', { container_id: await createContainer(s, pod, image, o) });
     });
   }
+  // A node lists pods that have been running, not the burst that made them: right after it, both daemons still finish
+  // its work (berthd: V8 optimizing what the burst made hot, the first walk of 100 new writable layers), which made
+  // berth's first ~6 s of Lists 2-3x its steady time. Both sides get the same pause.
+  await sleep(LIST_SETTLE_MS);
   const [listCtr, listPod, listStats] = listSteps(o.listPods);
   const timedList = async (s: Side, i: number, method: string, step: string) => {
     const t0 = now();
