@@ -40,9 +40,6 @@
 #ifndef PTRACE_SECCOMP_GET_FILTER
 #define PTRACE_SECCOMP_GET_FILTER 0x420c
 #endif
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #define MAX_LIST 64
 
@@ -71,6 +68,7 @@ struct opts {
   char **env;
   int nenv;
   char **argv;
+  int cap_last; // read on the host: the container's /proc could say less and leave capabilities in the bounding set
 };
 
 static void die(int code, const char *fmt, ...) {
@@ -316,6 +314,9 @@ static void child(struct opts *o, int *cgfds, struct sock_filter *prog, size_t n
     if (write(cgfds[i], "0", 1) != 1) die(SETUP_FAILED, "berth-nsexec: join cgroup %s: %s", o->cgroups[i], strerror(errno));
     close(cgfds[i]);
   }
+  // Closed, not only marked close-on-exec: nothing of the host stays open while container paths are resolved, and
+  // before the container's filter, which runc (walking /proc/self/fd instead) never needed to allow close_range.
+  if (syscall(SYS_close_range, 3, ~0U, 0) < 0) die(SETUP_FAILED, "berth-nsexec: close_range: %s", strerror(errno));
   for (int i = 0; i < o->nrlimits; i++)
     if (setrlimit(o->rlimits[i], &o->rlimit_values[i]) < 0) die(SETUP_FAILED, "berth-nsexec: setrlimit %d: %s", o->rlimits[i], strerror(errno));
   // setns_init_linux.go from here on.
@@ -323,13 +324,12 @@ static void child(struct opts *o, int *cgfds, struct sock_filter *prog, size_t n
     die(SETUP_FAILED, "berth-nsexec: unable to join session keyring: %s", strerror(errno));
   if (o->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) die(SETUP_FAILED, "berth-nsexec: no_new_privs: %s", strerror(errno));
   if (prog && !o->nnp) install_seccomp(prog, nprog);
-  if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) die(SETUP_FAILED, "berth-nsexec: close_range: %s", strerror(errno));
   int chdir_later = 0;
   if (o->cwd && *o->cwd && chdir(o->cwd) < 0) {
     if (errno != EACCES && errno != EPERM) die(SETUP_FAILED, "berth-nsexec: chdir to cwd (\"%s\") set in config.json failed: %s", o->cwd, strerror(errno));
     chdir_later = 1;
   }
-  int last = cap_last();
+  int last = o->cap_last;
   struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
   struct __user_cap_data_struct data[2];
   if (syscall(SYS_capget, &hdr, data) < 0) die(SETUP_FAILED, "berth-nsexec: capget: %s", strerror(errno));
@@ -454,10 +454,15 @@ static int run(int argc, char **argv) {
   }
   // Nothing in the container may ptrace or read /proc of this process while it holds host resources.
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) die(SETUP_FAILED, "berth-nsexec: dumpable: %s", strerror(errno));
+  o.cap_last = cap_last();
+  // stdin is an empty pipe: the /dev/null berthd's spawn gives is the host's, whose mode and owner a root command could change.
+  int nostdin[2];
+  if (pipe2(nostdin, 0) < 0) die(SETUP_FAILED, "berth-nsexec: pipe: %s", strerror(errno));
+  close(nostdin[1]);
+  if (dup2(nostdin[0], 0) < 0) die(SETUP_FAILED, "berth-nsexec: stdin: %s", strerror(errno));
+  if (nostdin[0] != 0) close(nostdin[0]);
   if (o.nsflags && setns(pidfd, o.nsflags) < 0) die(SETUP_FAILED, "berth-nsexec: join namespaces of %d: %s", o.pid, strerror(errno));
   close(pidfd);
-  // Orphans of the command that have no reaper of their own namespace come here, as to runc exec.
-  prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   sigset_t stops, old;
   sigemptyset(&stops);
   sigaddset(&stops, SIGTERM);

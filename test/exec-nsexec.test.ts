@@ -161,6 +161,9 @@ describe('ExecSync through berth-nsexec, as runc exec would run it', () => {
       assert.equal(x.stdout.toString(), '');
       assert.match(x.stderr.toString(), new RegExp(cmd[0].replace(/\//g, '\\/')));
     }
+    // Only the command's own stdio crosses: stdin is an empty pipe, never the host's /dev/null (a root command could chmod it), and no other fd.
+    const fds = await v1rt<R>(f.d, 'ExecSync', { container_id: id, cmd: ['sh', '-c', 'readlink /proc/self/fd/0; cat; ls /proc/self/fd | wc -l'] });
+    assert.match(fds.stdout.toString(), /^pipe:\[\d+\]\n4\n$/, fds.stdout.toString());
     const all = await Promise.all(Array.from({ length: 20 }, (_, i) => v1rt<R>(f.d, 'ExecSync', { container_id: id, cmd: ['sh', '-c', `echo ${i}`] })));
     assert.deepEqual(
       all.map((x) => x.stdout.toString()),
