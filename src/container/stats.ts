@@ -100,10 +100,14 @@ interface RateState {
  * background, one at a time, and calls answer with the last figure: a call
  * for many containers walks no tree.
  */
+/** How long a stats call waits for a container's first writable-layer measurement before answering without it. */
+const FIRST_MEASURE_WAIT_MS = 500;
+
 export class Stats {
   private readonly rates = new Map<string, RateState>();
   private readonly layers = new Map<string, LayerUsage>();
   private readonly firstMeasures = new Map<string, Promise<LayerUsage>>();
+  private firstQueue: Promise<void> = Promise.resolve();
   private readonly samples = new Map<string, { at: number; sample: Promise<CgroupSample | undefined> }>();
   private readonly files = new CgroupFiles();
   private timer: NodeJS.Timeout | undefined;
@@ -206,17 +210,31 @@ export class Stats {
    * The last background figure; a container the pass has not reached yet
    * (a new one) is measured now, once however many calls ask, so that no
    * answer lacks its writable layer (a kubelet reads a missing one as
-   * unknown usage). A new container's upper dir holds a few entries.
+   * unknown usage). First measurements go one tree at a time, and a call
+   * waits for one at most FIRST_MEASURE_WAIT_MS: after a restart, when no
+   * layer has been measured yet, a call must not wait for every walk.
    */
-  private layer(c: ContainerRecord): Promise<LayerUsage> {
+  private async layer(c: ContainerRecord): Promise<LayerUsage | undefined> {
     const l = this.layers.get(c.id);
-    if (l) return Promise.resolve(l);
+    if (l) return l;
     let first = this.firstMeasures.get(c.id);
     if (!first) {
-      first = this.measureLayer(c).finally(() => this.firstMeasures.delete(c.id));
+      first = this.firstQueue.then(() => this.layers.get(c.id) ?? this.measureLayer(c)).finally(() => this.firstMeasures.delete(c.id));
+      this.firstQueue = first.then(
+        () => undefined,
+        () => undefined,
+      );
       this.firstMeasures.set(c.id, first);
     }
-    return first;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), FIRST_MEASURE_WAIT_MS);
+    });
+    try {
+      return await Promise.race([first, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async measureLayer(c: ContainerRecord): Promise<LayerUsage> {
