@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs/light.js';
 import { DESCRIPTORS, METHODS } from '../api/gen/descriptors.js';
+import { methodDefinition, type ProtoFile } from '../api/grpc/proto.js';
 import type { RuntimeServiceClient } from '../api/gen/runtime/RuntimeService.js';
 import type { ImageServiceClient } from '../api/gen/runtime/ImageService.js';
 import type { PullProgressClient } from '../api/gen/berth/v1/PullProgress.js';
@@ -19,8 +20,6 @@ export interface Clients {
   v1Image: V1ImageServiceClient;
   close(): void;
 }
-
-type ProtoFile = keyof typeof DESCRIPTORS;
 
 interface NamespaceJson {
   nested?: Record<string, NamespaceJson>;
@@ -54,18 +53,14 @@ export function typesRoot(file: ProtoFile, types: readonly string[]): protobuf.R
 }
 
 /**
- * A client class for one service, made straight from the pre-parsed
- * descriptor: what @grpc/proto-loader and loadPackageDefinition make (the
- * same conversions as `npm run gen:proto`'s flags), without parsing the
- * .proto text or building the reflection descriptors grpc-js never needs
- * on a client. Each method builds its types on its first message. With
- * `defaults`, zero-valued proto3 fields decode as present.
+ * A client class for one service, made from the pre-parsed descriptor as
+ * berthd's services are; each method builds its types on its first
+ * message, from the types it reaches alone.
  */
 function serviceClient(file: ProtoFile, name: string, defaults: boolean): grpc.ServiceClientConstructor {
-  const conversion: protobuf.IConversionOptions = { longs: String, enums: String, defaults, arrays: true, objects: true, oneofs: true };
   const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
   for (const [method, m] of Object.entries(METHODS[file][name])) {
-    let resolved: [protobuf.Type, protobuf.Type] | undefined;
+    let resolved: readonly [protobuf.Type, protobuf.Type] | undefined;
     const types = () => {
       if (!resolved) {
         const r = typesRoot(file, m.types);
@@ -73,24 +68,8 @@ function serviceClient(file: ProtoFile, name: string, defaults: boolean): grpc.S
       }
       return resolved;
     };
-    const serialize = (which: 0 | 1) => (value: object) => {
-      const type = types()[which];
-      return Buffer.from(type.encode(type.fromObject(value)).finish());
-    };
-    const deserialize = (which: 0 | 1) => (bytes: Buffer): object => {
-      const type = types()[which];
-      return type.toObject(type.decode(bytes), conversion);
-    };
-    definition[method] = {
-      path: `/${name}/${method}`,
-      requestStream: m.requestStream === true,
-      responseStream: m.responseStream === true,
-      requestSerialize: serialize(0),
-      requestDeserialize: deserialize(0),
-      responseSerialize: serialize(1),
-      responseDeserialize: deserialize(1),
-      originalName: method.charAt(0).toLowerCase() + method.slice(1),
-    };
+    const streams = { requestStream: m.requestStream === true, responseStream: m.responseStream === true };
+    definition[method] = methodDefinition(name, method, streams, types, defaults);
   }
   return grpc.makeClientConstructor(definition as grpc.ServiceDefinition, name);
 }

@@ -13,32 +13,52 @@ function root(file: ProtoFile): protobuf.Root {
 }
 
 /**
+ * One method as grpc-js takes it, with the conversions of `npm run
+ * gen:proto`'s flags (or the generated types lie). `types` gives its
+ * request and response types; it is called at each message, so a caller
+ * may build them on first use. With `defaults`, zero-valued proto3 fields
+ * decode as present, as crictl shows them.
+ */
+export function methodDefinition(
+  service: string,
+  method: string,
+  streams: { requestStream: boolean; responseStream: boolean },
+  types: () => readonly [protobuf.Type, protobuf.Type],
+  defaults: boolean,
+): grpc.MethodDefinition<object, object> {
+  const conversion: protobuf.IConversionOptions = { longs: String, enums: String, defaults, arrays: true, objects: true, oneofs: true };
+  const serialize = (which: 0 | 1) => (value: object) => {
+    const type = types()[which];
+    return Buffer.from(type.encode(type.fromObject(value)).finish());
+  };
+  const deserialize = (which: 0 | 1) => (bytes: Buffer): object => {
+    const type = types()[which];
+    return type.toObject(type.decode(bytes), conversion);
+  };
+  return {
+    path: `/${service}/${method}`,
+    ...streams,
+    requestSerialize: serialize(0),
+    requestDeserialize: deserialize(0),
+    responseSerialize: serialize(1),
+    responseDeserialize: deserialize(1),
+    originalName: method.charAt(0).toLowerCase() + method.slice(1),
+  };
+}
+
+/**
  * One service's methods, made straight from the pre-parsed descriptor:
- * what @grpc/proto-loader and loadPackageDefinition make with the flags of
- * `npm run gen:proto` (or the generated types lie), without parsing .proto
- * text (~250 ms CPU at every start) or building the reflection descriptors
- * grpc-js never reads. With `defaults`, zero-valued proto3 fields decode as
- * present, as crictl shows them.
+ * what @grpc/proto-loader and loadPackageDefinition make, without parsing
+ * .proto text (~250 ms CPU at every start) or building the reflection
+ * descriptors grpc-js never reads.
  */
 export function serviceDefinition(file: ProtoFile, service: string, defaults = false): grpc.ServiceDefinition {
-  const conversion: protobuf.IConversionOptions = { longs: String, enums: String, defaults, arrays: true, objects: true, oneofs: true };
-  const serialize = (type: protobuf.Type) => (value: object) => Buffer.from(type.encode(type.fromObject(value)).finish());
-  const deserialize = (type: protobuf.Type) => (bytes: Buffer): object => type.toObject(type.decode(bytes), conversion);
   const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
   for (const method of root(file).lookupService(service).methodsArray) {
     method.resolve();
-    const req = method.resolvedRequestType!;
-    const res = method.resolvedResponseType!;
-    definition[method.name] = {
-      path: `/${service}/${method.name}`,
-      requestStream: !!method.requestStream,
-      responseStream: !!method.responseStream,
-      requestSerialize: serialize(req),
-      requestDeserialize: deserialize(req),
-      responseSerialize: serialize(res),
-      responseDeserialize: deserialize(res),
-      originalName: method.name.charAt(0).toLowerCase() + method.name.slice(1),
-    };
+    const types = [method.resolvedRequestType!, method.resolvedResponseType!] as const;
+    const streams = { requestStream: !!method.requestStream, responseStream: !!method.responseStream };
+    definition[method.name] = methodDefinition(service, method.name, streams, () => types, defaults);
   }
   return definition;
 }
