@@ -39,72 +39,69 @@ function seedEraDatabase(path: string): void {
   db.close();
 }
 
+/** Runs `fn` on a seed-era database opened (and so migrated) in a temp dir, which is removed after. */
+function withSeedEraDb(fn: (db: ReturnType<typeof openDatabase>) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-store-'));
+  try {
+    const path = join(dir, 'berth.db');
+    seedEraDatabase(path);
+    const db = openDatabase(path);
+    try {
+      fn(db);
+    } finally {
+      db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('state database', () => {
   test('rows an older berthd wrote are rewritten to this schema version at open, not patched on every read', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-store-'));
-    try {
-      const path = join(dir, 'berth.db');
-      seedEraDatabase(path);
-      const db = openDatabase(path);
-      try {
-        assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
-        const raw = (table: string) => JSON.parse(db.prepare<[], { data: string }>(`SELECT data FROM ${table}`).get()!.data) as { spec: Record<string, unknown> };
-        const podSpec = raw('sandboxes').spec;
-        assert.deepEqual(podSpec.dns, { servers: ['10.0.0.53'], searches: [], options: [] });
-        assert.equal(podSpec.runtimeHandler, '');
-        assert.ok(podSpec.security, 'the pod security context the seed implied is stored');
-        const ctrSpec = raw('containers').spec;
-        assert.deepEqual(ctrSpec.seccomp, { kind: 'runtimeDefault', localhostRef: '' }, 'the seed ran every container with the default profile');
-        assert.deepEqual(ctrSpec.user, { uid: 1000, gid: 1000 });
-        assert.equal((ctrSpec.mounts as { propagation: string }[])[0].propagation, 'private');
-        const pod = new SandboxStore(db).get(ID_POD)!;
-        assert.equal(pod.spec.labels.a, 'b');
-        const ctr = new ContainerStore(db).get(ID_CTR)!;
-        assert.equal(ctr.spec.supplementalGroupsPolicy, 'merge');
-      } finally {
-        db.close();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    withSeedEraDb((db) => {
+      assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
+      const raw = (table: string) => JSON.parse(db.prepare<[], { data: string }>(`SELECT data FROM ${table}`).get()!.data) as { spec: Record<string, unknown> };
+      const podSpec = raw('sandboxes').spec;
+      assert.deepEqual(podSpec.dns, { servers: ['10.0.0.53'], searches: [], options: [] });
+      assert.equal(podSpec.runtimeHandler, '');
+      assert.ok(podSpec.security, 'the pod security context the seed implied is stored');
+      const ctrSpec = raw('containers').spec;
+      assert.deepEqual(ctrSpec.seccomp, { kind: 'runtimeDefault', localhostRef: '' }, 'the seed ran every container with the default profile');
+      assert.deepEqual(ctrSpec.user, { uid: 1000, gid: 1000 });
+      assert.equal((ctrSpec.mounts as { propagation: string }[])[0].propagation, 'private');
+      const pod = new SandboxStore(db).get(ID_POD)!;
+      assert.equal(pod.spec.labels.a, 'b');
+      const ctr = new ContainerStore(db).get(ID_CTR)!;
+      assert.equal(ctr.spec.supplementalGroupsPolicy, 'merge');
+    });
   });
 
   test("a List's records are the store's own, frozen and the same until a write; an image's first digest follows its references' writes", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'berth-store-'));
-    try {
-      const path = join(dir, 'berth.db');
-      seedEraDatabase(path);
-      const db = openDatabase(path);
-      try {
-        const containers = new ContainerStore(db);
-        const first = containers.listShared();
-        assert.equal(containers.listShared(), first, 'no write: the same records');
-        assert.ok(Object.isFrozen(first) && Object.isFrozen(first[0]));
-        const own = containers.list()[0];
-        own.state = 'RUNNING';
-        assert.equal(containers.listShared()[0].state, 'EXITED', "a caller's copy is its own");
-        containers.save({ ...first[0], exitCode: 3 });
-        const after = containers.listShared();
-        assert.notEqual(after, first);
-        assert.equal(after[0].exitCode, 3);
+    withSeedEraDb((db) => {
+      const containers = new ContainerStore(db);
+      const first = containers.listShared();
+      assert.equal(containers.listShared(), first, 'no write: the same records');
+      assert.ok(Object.isFrozen(first) && Object.isFrozen(first[0]));
+      const own = containers.list()[0];
+      own.state = 'RUNNING';
+      assert.equal(containers.listShared()[0].state, 'EXITED', "a caller's copy is its own");
+      containers.save({ ...first[0], exitCode: 3 });
+      const after = containers.listShared();
+      assert.notEqual(after, first);
+      assert.equal(after[0].exitCode, 3);
 
-        const images = new ImageStore(db);
-        const id = 'sha256:' + 'c'.repeat(64);
-        const img = { id, manifestDigest: 'sha256:' + 'd'.repeat(64), size: 1, config: {}, layers: [], createdAt: '1' };
-        assert.equal(images.firstRepoDigest(id), undefined);
-        images.save(img, [{ ref: 'r/x:1', kind: 'tag' }, { ref: 'r/x@sha256:' + 'd'.repeat(64), kind: 'digest' }]);
-        assert.equal(images.firstRepoDigest(id), 'r/x@sha256:' + 'd'.repeat(64));
-        images.save(img, [{ ref: 'a/x@sha256:' + 'd'.repeat(64), kind: 'digest' }]);
-        assert.equal(images.firstRepoDigest(id), 'a/x@sha256:' + 'd'.repeat(64), 'the first in order, as repoDigests[0]');
-        assert.equal(images.firstRepoDigest(id), images.get(id)!.repoDigests[0]);
-        assert.equal(images.removeTag('r/x:1'), true);
-        assert.equal(images.firstRepoDigest(id), undefined, 'the image is gone with its last tag');
-      } finally {
-        db.close();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      const images = new ImageStore(db);
+      const id = 'sha256:' + 'c'.repeat(64);
+      const img = { id, manifestDigest: 'sha256:' + 'd'.repeat(64), size: 1, config: {}, layers: [], createdAt: '1' };
+      assert.equal(images.firstRepoDigest(id), undefined);
+      images.save(img, [{ ref: 'r/x:1', kind: 'tag' }, { ref: 'r/x@sha256:' + 'd'.repeat(64), kind: 'digest' }]);
+      assert.equal(images.firstRepoDigest(id), 'r/x@sha256:' + 'd'.repeat(64));
+      images.save(img, [{ ref: 'a/x@sha256:' + 'd'.repeat(64), kind: 'digest' }]);
+      assert.equal(images.firstRepoDigest(id), 'a/x@sha256:' + 'd'.repeat(64), 'the first in order, as repoDigests[0]');
+      assert.equal(images.firstRepoDigest(id), images.get(id)!.repoDigests[0]);
+      assert.equal(images.removeTag('r/x:1'), true);
+      assert.equal(images.firstRepoDigest(id), undefined, 'the image is gone with its last tag');
+    });
   });
 
   test('a database from a newer berthd is refused with the versions named', () => {
