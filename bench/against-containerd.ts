@@ -10,7 +10,7 @@ import { busyboxLayer, buildImage, layerTar, pushImage } from '../test/helpers/i
 import { mountsUnder } from '../test/helpers/cni.js';
 import { benchConflist, childrenOf, commOf, requireContainerd, processesWhere, shimPids, startContainerd } from './containerd.js';
 import { compare, printComparisons, type Comparison } from './compare.js';
-import { anonMiB, percentile, rssMiB, writeResultFile } from './lib.js';
+import { anonMiB, cpuMs, percentile, rssMiB, writeResultFile } from './lib.js';
 
 export interface AgainstOptions {
   /** Measured iterations per step and side. */
@@ -439,6 +439,17 @@ const RSS_AFTER = 'daemon RSS idle, after the run';
 const rssCreep = (lifecycles: number) => `daemon RSS idle, after ${lifecycles} more pod lifecycles`;
 const anonCreep = (lifecycles: number) => `daemon anonymous RSS idle, after ${lifecycles} more pod lifecycles`;
 const listSteps = (pods: number) => [`ListContainers, ${pods} pods`, `ListPodSandbox, ${pods} pods`, `ListContainerStats, ${pods} running containers`] as const;
+/** The empty call: what one round trip through each side's gRPC stack costs, whatever the handler does. */
+const VERSION_STEP = 'Version (empty call)';
+const listCtrStep = (pods: number) => listSteps(pods)[0];
+const listPodStep = (pods: number) => listSteps(pods)[1];
+/**
+ * CPU time of the daemon's own process (all its threads) per call, read
+ * from /proc around each call: where a round trip's time is spent on the
+ * daemon's side rather than the client's, which is the same bench process
+ * for both.
+ */
+const daemonCpu = (step: string) => `daemon CPU per call: ${step}`;
 /**
  * berthd answers a cgroup's stats from a reading up to a second old (the
  * kubelet asks for container and pod stats together); calls this far apart
@@ -539,18 +550,27 @@ async function listPhase(sides: [Side, Side], image: string, o: AgainstOptions, 
   // berth's first ~6 s of Lists 2-3x its steady time. Both sides get the same pause.
   await sleep(LIST_SETTLE_MS);
   const [listCtr, listPod, listStats] = listSteps(o.listPods);
-  const timedList = async (s: Side, i: number, method: string, step: string) => {
+  const timed = async <Res>(s: Side, i: number, method: string, step: string, cpu: boolean): Promise<Res> => {
+    const c0 = cpu ? cpuMs(s.proc.pid!) : 0;
     const t0 = now();
-    const r = await rt<{ containers?: unknown[]; items?: unknown[]; stats?: unknown[] }>(s, method, {});
+    const r = await rt<Res>(s, method, {});
     const t = now() - t0;
+    if (i >= WARMUP) {
+      record(samples, s, step, t);
+      if (cpu) record(samples, s, daemonCpu(step), cpuMs(s.proc.pid!) - c0);
+    }
+    return r;
+  };
+  const timedList = async (s: Side, i: number, method: string, step: string, cpu = false) => {
+    const r = await timed<{ containers?: unknown[]; items?: unknown[]; stats?: unknown[] }>(s, i, method, step, cpu);
     const count = (r.containers ?? r.items ?? r.stats ?? []).length;
     if (count !== o.listPods) throw new Error(`${s.name}: ${method} listed ${count}, not ${o.listPods}`);
-    if (i >= WARMUP) record(samples, s, step, t);
   };
   for (let i = 0; i < WARMUP + o.n; i++) {
     await inTurn(i, sides, async (s) => {
-      await timedList(s, i, 'ListContainers', listCtr);
-      await timedList(s, i, 'ListPodSandbox', listPod);
+      await timedList(s, i, 'ListContainers', listCtr, true);
+      await timedList(s, i, 'ListPodSandbox', listPod, true);
+      await timed(s, i, 'Version', VERSION_STEP, true);
     });
   }
   progress(`ListContainerStats, ${STATS_SPACING_MS} ms apart...`);
@@ -610,7 +630,8 @@ export async function againstContainerd(o: AgainstOptions): Promise<void> {
     return;
   }
   const results = [
-    ...summarise(samples, [...LIFECYCLE_STEPS, EXEC, ...listSteps(o.listPods)], 'ms'),
+    ...summarise(samples, [...LIFECYCLE_STEPS, EXEC, ...listSteps(o.listPods), VERSION_STEP], 'ms'),
+    ...summarise(samples, [listCtrStep(o.listPods), listPodStep(o.listPods), VERSION_STEP].map(daemonCpu), 'ms'),
     ...summarise(samples, [RSS_START, ANON_START, ...(o.creep ? [rssCreep(o.creep), anonCreep(o.creep)] : []), rssBusy(o.listPods), RSS_AFTER, HELPERS], 'MiB'),
   ];
   const creep = o.creep ? creepRatios(samples, o.creep) : undefined;

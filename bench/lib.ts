@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface Figure {
@@ -30,6 +30,19 @@ export async function timeIt(n: number, fn: (i: number) => Promise<unknown>): Pr
     out.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
   return out;
+}
+
+/** CPU time a process has run so far, all its threads, in ms (schedstat: nanoseconds, not clock ticks). */
+export function cpuMs(pid: number): number {
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // A thread that ended between the listing and the read; daemons' threads live long, so this is rare and small.
+    }
+  }
+  return ns / 1e6;
 }
 
 /** Resident set size of a process, in MiB. */

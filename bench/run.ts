@@ -8,6 +8,7 @@ import { containerBench } from './container.bench.js';
 import { execBench } from './exec.bench.js';
 import { streamingBench } from './streaming.bench.js';
 import { cliBench } from './cli.bench.js';
+import { grpcFloorBench } from './grpc-floor.bench.js';
 
 // Each section starts its own berthd on a temp socket and root.
 const SECTIONS: Record<string, () => Promise<Figure[]>> = {
@@ -18,6 +19,7 @@ const SECTIONS: Record<string, () => Promise<Figure[]>> = {
   exec: execBench,
   streaming: streamingBench,
   cli: cliBench,
+  grpc: grpcFloorBench,
 };
 
 /**
