@@ -149,6 +149,12 @@ static napi_value js_pin_namespaces(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+// Whether pidfd_open's errno says `pid` names no process to hold: ESRCH, or
+// a number now used by a thread that does not lead its process (ENOENT on
+// 6.x kernels, EINVAL on older ones); pids and thread ids share one number
+// space, so a dead conmon's pid can come back as any program's thread.
+static bool no_process(int e) { return e == ESRCH || e == ENOENT || e == EINVAL; }
+
 // pidfdSignal(pid: number, signal: number, cgroupMark: string): boolean --
 // signals `pid` only if its /proc/PID/cgroup names `cgroupMark` (the
 // container's id), checked after the pidfd is held: a pid reused before
@@ -167,7 +173,7 @@ static napi_value js_pidfd_signal(napi_env env, napi_callback_info info) {
   napi_value out;
   int fd = (int)syscall(SYS_pidfd_open, pid, 0);
   if (fd < 0) {
-    if (errno == ESRCH) {
+    if (no_process(errno)) {
       CHECK(napi_get_boolean(env, false, &out));
       return out;
     }
@@ -196,7 +202,8 @@ static napi_value js_pidfd_signal(napi_env env, napi_callback_info info) {
 }
 
 // pidfdOpen(pid: number): number -- a pidfd (close-on-exec) for the
-// process `pid` names now, or -1 if there is none.
+// process `pid` names now, or -1 if there is none (the number unused, or
+// reused by a thread: see no_process).
 static napi_value js_pidfd_open(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -206,7 +213,7 @@ static napi_value js_pidfd_open(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_int32(env, argv[0], &pid));
   if (pid <= 0) CHECK(napi_invalid_arg);
   int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-  if (fd < 0 && errno != ESRCH) {
+  if (fd < 0 && !no_process(errno)) {
     napi_throw(env, errno_error(env, errno, "pidfd_open", ""));
     return NULL;
   }

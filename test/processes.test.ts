@@ -1,9 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProcessHandle } from '../src/host/processes.js';
+import { isMonitorOf, ProcessHandle } from '../src/host/processes.js';
 
 function start(script: string): ChildProcess {
   return spawn('/bin/sh', ['-c', script], { stdio: 'ignore' });
@@ -50,5 +50,32 @@ describe('ProcessHandle', () => {
     assert.equal(ProcessHandle.open(0), undefined);
     // Above the kernel's pid_max: never a process.
     assert.equal(ProcessHandle.open(2 ** 22 + 1), undefined);
+    assert.equal(ProcessHandle.open(3e9), undefined, 'nor a number beyond 32 bits');
+  });
+
+  test("no handle, and no error, for a thread's id: a dead conmon's pid can come back as one", () => {
+    const thread = readdirSync('/proc/self/task').map(Number).find((t) => t !== process.pid);
+    assert.ok(thread, 'node runs threads besides its main one');
+    assert.equal(ProcessHandle.open(thread), undefined);
+  });
+});
+
+describe('isMonitorOf', () => {
+  test("only a process whose argv gives the id as conmon's -c", async () => {
+    const id = 'a'.repeat(64);
+    // One process each, with the argv given (a shell would exec sleep and lose it).
+    const holding = (...args: string[]) => spawn(process.execPath, ['-e', 'setTimeout(() => {}, 100_000)', '--', ...args], { stdio: 'ignore' });
+    const monitor = holding('-c', id, '-u', id.slice(0, 20));
+    const mentions = holding('exec', id);
+    try {
+      await until('both to start', () => [monitor, mentions].every((c) => readFileSync(`/proc/${c.pid}/cmdline`, 'utf8').includes(id)));
+      assert.equal(isMonitorOf(monitor.pid!, id), true);
+      assert.equal(isMonitorOf(mentions.pid!, id), false, 'naming the id is not enough');
+      assert.equal(isMonitorOf(monitor.pid!, 'b'.repeat(64)), false);
+    } finally {
+      monitor.kill('SIGKILL');
+      mentions.kill('SIGKILL');
+      await Promise.all([exited(monitor), exited(mentions)]);
+    }
   });
 });

@@ -1,11 +1,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { PodFixture } from './helpers/pod.js';
+import { v1rt } from './helpers/v1.js';
 import { startDaemon, type TestDaemon } from './helpers/daemon.js';
 import { mountsUnder } from './helpers/cni.js';
 import { listAll, removeEverything, hostLeaks, crashDuring, CRASH_OPS } from './helpers/faults.js';
@@ -188,6 +189,41 @@ describe('reliability', () => {
       assert.equal(await listed(), 'EXITED', 'with conmon gone, a List sees the exit');
       assert.equal((await f.status(ctr)).state, 'EXITED', 'with conmon gone, the exit is still seen');
       spawnSync('umount', ['-l', join(f.d.state, 'sandboxes', pod, 'net')]);
+      await f.d.rt('StopPodSandbox', { pod_sandbox_id: pod });
+      await removeEverything(f.d);
+      assertHostClean(f);
+    } finally {
+      await f.dispose();
+    }
+  });
+
+  test("outside interference: a dead conmon's pid now names a thread of another process", async () => {
+    const f = await PodFixture.start('10.123.26.0/24');
+    try {
+      const pod = await f.pod('reused');
+      const ctr = await f.run(pod, { metadata: { name: 'c' }, command: ['sleep', '1000'] });
+      const bundle = join(f.d.state, 'containers', ctr);
+      const listed = async () => (await f.d.rt<{ containers: { id: string; state?: string }[] }>('ListContainers', {})).containers.find((c) => c.id === ctr)?.state;
+      assert.equal(await listed(), 'RUNNING');
+      // Pids and thread ids share one number space: after conmon dies its number can come back as any program's
+      // thread, which pidfd_open refuses (ENOENT, EINVAL on older kernels). A thread of this test process stands in.
+      const thread = readdirSync('/proc/self/task').map(Number).find((t) => t !== process.pid)!;
+      const conmon = Number(readFileSync(join(bundle, 'conmon.pid'), 'utf8'));
+      writeFileSync(join(bundle, 'conmon.pid'), String(thread));
+      process.kill(conmon, 'SIGKILL');
+      process.kill(Number(readFileSync(join(bundle, 'pidfile'), 'utf8')), 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await listed(), 'EXITED', 'a List sees the exit');
+      assert.equal((await f.status(ctr)).state, 'EXITED');
+      await v1rt(f.d, 'ListContainerStats', {});
+      assert.equal(f.d.proc.exitCode, null, 'berthd still serves');
+      // A restart reads the same pid file again while recovering, and once it serves.
+      await f.d.stop('SIGTERM');
+      f.d = await startDaemon({ args: f.net.args, dirs: { base: f.d.base } });
+      assert.equal((await f.status(ctr)).state, 'EXITED');
+      await f.d.rt('RemoveContainer', { container_id: ctr });
+      assert.equal(await listed(), undefined, 'removed');
+      assert.equal(f.d.proc.exitCode, null, 'berthd still serves');
       await f.d.rt('StopPodSandbox', { pod_sandbox_id: pod });
       await removeEverything(f.d);
       assertHostClean(f);

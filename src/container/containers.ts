@@ -515,6 +515,7 @@ export class Containers {
     if (!existsSync(this.d.runtime.exitFile(id))) this.d.log.warn({ container: id }, 'conmon and the container process are gone without an exit file');
     const rec = this.exitView(cur);
     this.d.store.save(rec);
+    this.forgetMonitor(id);
     this.emit(rec, 'STOPPED');
     // Processes exec'd into a container end with it (with host_pid they would outlive its PID namespace).
     for (const s of this.execs.get(id) ?? []) s.kill();
@@ -613,6 +614,7 @@ export class Containers {
     moveAside(rec.upper, aside[1]);
     this.d.store.delete(id);
     this.facts.delete(id);
+    this.forgetMonitor(id);
     this.emit(rec, 'DELETED');
     for (const dir of aside) this.discard(dir);
     // The container is gone by now: a sweep that fails is the next one's to finish, not this remove's error.

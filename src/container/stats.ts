@@ -248,8 +248,15 @@ export class Stats {
   private measureLayers(): Promise<void> {
     const run = async (prior: Promise<void> | undefined) => {
       await prior;
-      const all = this.d.containers.list();
-      this.prune(new Set(all.map((c) => c.id)), new Set(this.d.sandboxes.list().map((x) => x.id)));
+      let all: ContainerRecord[];
+      try {
+        all = this.d.containers.list();
+        this.prune(new Set(all.map((c) => c.id)), new Set(this.d.sandboxes.list().map((x) => x.id)));
+      } catch (err) {
+        // Nobody awaits a timer's pass: a throw here would end berthd, where it should only skip this pass.
+        this.d.log.warn({ err: (err as Error).message }, 'listing containers for the writable-layer pass failed');
+        return;
+      }
       for (const c of all) {
         try {
           await this.measureLayer(c);

@@ -47,15 +47,24 @@ export function inContainerCgroup(pid: number, id: string): boolean {
   }
 }
 
-/** Whether a stored pid is still the conmon that monitors container `id` (its argv names the id). */
+/**
+ * Whether a stored pid is still the conmon that monitors container `id`:
+ * its argv gives the id as conmon's `-c`. Not merely names it, as a `runc
+ * exec`, `crictl inspect` or `berthctl logs` of that container given the
+ * dead conmon's number would.
+ */
 export function isMonitorOf(pid: number, id: string): boolean {
   if (!(pid > 0)) return false;
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(id);
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv.some((arg, i) => arg === id && argv[i - 1] === '-c');
   } catch {
     return false;
   }
 }
+
+/** The kernel's largest pid_max (include/linux/threads.h): a stored number above it names no process. */
+const PID_MAX_LIMIT = 4_194_304;
 
 /**
  * A process held through a pidfd, which stays bound to that process, not to
@@ -66,13 +75,26 @@ export function isMonitorOf(pid: number, id: string): boolean {
 export class ProcessHandle {
   private constructor(private fd: number | undefined) {}
 
+  /**
+   * undefined when `pid` names no process now, and when it cannot be held
+   * (out of fds or memory): callers then check through /proc, as they
+   * would without pidfds.
+   */
   static open(pid: number): ProcessHandle | undefined {
-    if (!(pid > 0)) return undefined;
-    const fd = host.pidfdOpen(pid);
-    return fd < 0 ? undefined : new ProcessHandle(fd);
+    if (!Number.isInteger(pid) || pid <= 0 || pid > PID_MAX_LIMIT) return undefined;
+    try {
+      const fd = host.pidfdOpen(pid);
+      return fd < 0 ? undefined : new ProcessHandle(fd);
+    } catch {
+      return undefined;
+    }
   }
 
-  /** Still running, and not a zombie (an orphan's new parent may never reap it). */
+  /**
+   * Known to be running, and not a zombie (an orphan's new parent may never
+   * reap it). False also when the poll itself fails (out of memory): the
+   * callers then check through /proc, never answer a List with an error.
+   */
   alive(): boolean {
     return ProcessHandle.aliveAll([this])[0];
   }
@@ -80,7 +102,12 @@ export class ProcessHandle {
   /** alive() of each, from one system call. */
   static aliveAll(handles: ProcessHandle[]): boolean[] {
     const fds = Int32Array.from(handles, (h) => h.fd ?? -1);
-    const exited = host.pidfdsExited(fds);
+    let exited: Uint8Array;
+    try {
+      exited = host.pidfdsExited(fds);
+    } catch {
+      return handles.map(() => false);
+    }
     return handles.map((h, i) => h.fd !== undefined && !exited[i]);
   }
 
