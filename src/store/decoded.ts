@@ -42,6 +42,8 @@ function deepFreeze<T>(v: T): T {
  * rows written (total_changes()) at that moment. berthd is the only writer
  * (it holds the database exclusively) and writes through this one
  * connection, so while the count is the same, a read would give the same rows.
+ * Not to be read inside a transaction after its writes: a rollback does not
+ * lower the count, so rows read there and then rolled back would stay.
  */
 export class ListedRows<Row extends { id: string }, R extends object> {
   private last: { changes: number; records: readonly Readonly<R>[] } | undefined;

@@ -40,7 +40,8 @@ export class ImageStore {
    * rows written (total_changes()): berthd is the database's only writer,
    * through this one connection, so while the count is the same so are the
    * references. A ListContainers asks it for every image of its containers,
-   * call after call.
+   * call after call. Not to be read inside a transaction after its writes
+   * (see ListedRows).
    */
   private digestRefs = { changes: -1, byId: new Map<string, string | undefined>() };
 
