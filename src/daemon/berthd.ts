@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import type * as grpc from '@grpc/grpc-js';
 import { ConfigError, durationMs, type Config } from './config.js';
 import type { Logger } from './log.js';
@@ -9,6 +8,7 @@ import { claimSocket } from './socket.js';
 import { privateDir } from '../host/private-dir.js';
 import { host } from '../host/native.js';
 import { reduceMemory } from '../host/memory.js';
+import { MemoryTrimmer } from './memory-trimmer.js';
 import { listenGrpc, shutdownGrpc } from '../api/grpc/server.js';
 import { startMetrics, type Metrics } from '../api/grpc/metrics.js';
 import { runtimeServiceHandlers } from '../api/cri-seed/runtime-service.js';
@@ -62,50 +62,6 @@ function streamTls(cfg: Config): { cert: Buffer; key: Buffer } | undefined {
   return { cert: read('stream_tls_cert', cfg.stream_tls_cert), key: read('stream_tls_key', cfg.stream_tls_key) };
 }
 
-/**
- * glibc keeps what berthd's threads free (a pull's buffers, a burst of
- * calls) in its arenas, pages in the middle included: they go back to the
- * kernel once calls pause for a second, and every minute whatever the calls.
- * At such a pause V8 also gives back what a burst of calls grew its heap
- * by: it otherwise keeps that garbage and the heap it grew to (8 MiB above
- * the live heap after 300 pod lifecycles, still 15 s later). The collection
- * holds the event loop, so only when no call has come for a second, and
- * at most every 30 s unless the heap in use grew by 2 MiB since the last.
- */
-class MemoryTrimmer {
-  private static readonly GROWTH = 2 * 1024 * 1024;
-  private static readonly INTERVAL_MS = 30_000;
-  /** When the last collection made here ran, and the heap in use after it. */
-  private collected = { at: -Infinity, used: 0 };
-  private readonly quiet = setTimeout(() => this.atPause(), 1000).unref();
-  private readonly periodic = setInterval(() => host.mallocTrim(), 60_000).unref();
-
-  private atPause(): void {
-    const now = performance.now();
-    if (getHeapStatistics().used_heap_size > this.collected.used + MemoryTrimmer.GROWTH || now - this.collected.at >= MemoryTrimmer.INTERVAL_MS) {
-      reduceMemory();
-      this.collected = { at: now, used: getHeapStatistics().used_heap_size };
-    }
-    host.mallocTrim();
-  }
-
-  /** `metrics`, which also restarts the wait for a pause at every call's end and stops the trimming at close. */
-  watch(metrics: Metrics): Metrics {
-    return {
-      observe: (method, code, seconds) => {
-        metrics.observe(method, code, seconds);
-        this.quiet.refresh();
-      },
-      pullBytes: (bytes) => metrics.pullBytes(bytes),
-      close: () => {
-        clearTimeout(this.quiet);
-        clearInterval(this.periodic);
-        metrics.close();
-      },
-    };
-  }
-}
-
 /** The running daemon: its database, services and socket. */
 export class Berthd {
   private constructor(
@@ -138,7 +94,7 @@ export class Berthd {
       const containerStore = new ContainerStore(db);
       const sandboxStore = new SandboxStore(db);
       const byState = (states: string[]) => states.reduce<Record<string, number>>((m, s) => ((m[s] = (m[s] ?? 0) + 1), m), {});
-      const metrics = new MemoryTrimmer().watch(
+      const metrics = MemoryTrimmer.forNode(reduceMemory, () => host.mallocTrim()).watch(
         await startMetrics(cfg.metrics_address, {
           pods: () => byState(sandboxStore.list().map((s) => s.state)),
           containers: () => byState(containerStore.list().map((c) => c.state)),
