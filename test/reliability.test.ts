@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
@@ -226,6 +226,37 @@ describe('reliability', () => {
       assert.equal(f.d.proc.exitCode, null, 'berthd still serves');
       await f.d.rt('StopPodSandbox', { pod_sandbox_id: pod });
       await removeEverything(f.d);
+      assertHostClean(f);
+    } finally {
+      await f.dispose();
+    }
+  });
+
+  test('the pidfds berthd holds on conmons go with their containers, not at some later List', async () => {
+    const f = await PodFixture.start('10.123.27.0/24');
+    try {
+      const pidfds = () => readdirSync(`/proc/${f.d.proc.pid}/fd`).filter((fd) => {
+        try {
+          return readlinkSync(`/proc/${f.d.proc.pid}/fd/${fd}`) === 'anon_inode:[pidfd]';
+        } catch {
+          return false;
+        }
+      }).length;
+      const before = pidfds();
+      const pods: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const pod = await f.pod(`held${i}`);
+        const ctr = await f.run(pod, { metadata: { name: 'c' }, command: ['sleep', '1000'] });
+        assert.equal((await f.status(ctr)).state, 'RUNNING');
+        pods.push(pod);
+      }
+      assert.equal(pidfds(), before + 3, 'one per RUNNING container seen');
+      // Pod stop and remove never list: the pidfds must go with the exits and removals themselves.
+      await f.d.rt('StopPodSandbox', { pod_sandbox_id: pods[0] });
+      await f.d.rt('RemovePodSandbox', { pod_sandbox_id: pods[1] });
+      assert.equal(pidfds(), before + 1);
+      await removeEverything(f.d);
+      assert.equal(pidfds(), before);
       assertHostClean(f);
     } finally {
       await f.dispose();
