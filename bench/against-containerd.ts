@@ -441,8 +441,6 @@ const anonCreep = (lifecycles: number) => `daemon anonymous RSS idle, after ${li
 const listSteps = (pods: number) => [`ListContainers, ${pods} pods`, `ListPodSandbox, ${pods} pods`, `ListContainerStats, ${pods} running containers`] as const;
 /** The empty call: what one round trip through each side's gRPC stack costs, whatever the handler does. */
 const VERSION_STEP = 'Version (empty call)';
-const listCtrStep = (pods: number) => listSteps(pods)[0];
-const listPodStep = (pods: number) => listSteps(pods)[1];
 /**
  * CPU time of the daemon's own process (all its threads) per call, read
  * from /proc around each call: where a round trip's time is spent on the
@@ -631,7 +629,7 @@ export async function againstContainerd(o: AgainstOptions): Promise<void> {
   }
   const results = [
     ...summarise(samples, [...LIFECYCLE_STEPS, EXEC, ...listSteps(o.listPods), VERSION_STEP], 'ms'),
-    ...summarise(samples, [listCtrStep(o.listPods), listPodStep(o.listPods), VERSION_STEP].map(daemonCpu), 'ms'),
+    ...summarise(samples, [...listSteps(o.listPods).slice(0, 2), VERSION_STEP].map(daemonCpu), 'ms'),
     ...summarise(samples, [RSS_START, ANON_START, ...(o.creep ? [rssCreep(o.creep), anonCreep(o.creep)] : []), rssBusy(o.listPods), RSS_AFTER, HELPERS], 'MiB'),
   ];
   const creep = o.creep ? creepRatios(samples, o.creep) : undefined;

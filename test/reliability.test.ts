@@ -29,6 +29,11 @@ function exec(d: TestDaemon, first: object): { done: Promise<{ status: grpc.Stat
   return { done, call: call as unknown as grpc.ClientDuplexStream<object, object> };
 }
 
+/** A container's state as an unfiltered ListContainers shows it, undefined once it is not listed. */
+async function listedState(d: TestDaemon, id: string): Promise<string | undefined> {
+  return (await d.rt<{ containers: { id: string; state?: string }[] }>('ListContainers', {})).containers.find((c) => c.id === id)?.state;
+}
+
 describe('reliability', () => {
   for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
     test(`restart (${signal}) with 20 pods and 40 containers: everything reported as before`, async () => {
@@ -175,7 +180,7 @@ describe('reliability', () => {
       const pod = await f.pod('hit');
       const ctr = await f.run(pod, { metadata: { name: 'c' }, command: ['sleep', '1000'] });
       const bundle = join(f.d.state, 'containers', ctr);
-      const listed = async () => (await f.d.rt<{ containers: { id: string; state?: string }[] }>('ListContainers', {})).containers.find((c) => c.id === ctr)?.state;
+      const listed = () => listedState(f.d, ctr);
       // Seen RUNNING first: berthd then holds conmon open, and must notice its death through that too.
       assert.equal(await listed(), 'RUNNING');
       assert.equal((await f.status(ctr)).state, 'RUNNING');
@@ -203,7 +208,7 @@ describe('reliability', () => {
       const pod = await f.pod('reused');
       const ctr = await f.run(pod, { metadata: { name: 'c' }, command: ['sleep', '1000'] });
       const bundle = join(f.d.state, 'containers', ctr);
-      const listed = async () => (await f.d.rt<{ containers: { id: string; state?: string }[] }>('ListContainers', {})).containers.find((c) => c.id === ctr)?.state;
+      const listed = () => listedState(f.d, ctr);
       assert.equal(await listed(), 'RUNNING');
       // Pids and thread ids share one number space: after conmon dies its number can come back as any program's
       // thread, which pidfd_open refuses (ENOENT, EINVAL on older kernels). A thread of this test process stands in.

@@ -94,15 +94,15 @@ interface RateState {
   rate?: number;
 }
 
+/** How long a stats call waits for a container's first writable-layer measurement before answering without it. */
+const FIRST_MEASURE_WAIT_MS = 500;
+
 /**
  * Resource use of containers and pods, read from their cgroups and the
  * pod's network namespace at each call. Writable layers are walked in the
  * background, one at a time, and calls answer with the last figure: a call
  * for many containers walks no tree.
  */
-/** How long a stats call waits for a container's first writable-layer measurement before answering without it. */
-const FIRST_MEASURE_WAIT_MS = 500;
-
 export class Stats {
   private readonly rates = new Map<string, RateState>();
   private readonly layers = new Map<string, LayerUsage>();
